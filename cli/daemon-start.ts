@@ -1,0 +1,65 @@
+import { spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { ApiClient } from "../src/api-client.js";
+import type { HealthBody, StatusBody } from "../src/api-types.js";
+import { CrudeError } from "../src/errors.js";
+import { PACKAGE_ROOT } from "../src/package.js";
+import { dataFiles } from "../src/paths.js";
+import type { CommandContext } from "./context.js";
+import { tailLines } from "./daemon-log.js";
+
+export const START_TIMEOUT_MS = 10_000;
+
+/** GET /api/health, false when nothing answers. */
+export async function isHealthy(client: ApiClient): Promise<boolean> {
+  try {
+    await client.get<HealthBody>("/api/health");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Spawns `crude daemon run` detached with its output appended to daemon.log, then waits
+ * until the socket answers /api/health. On failure the error carries the log's new lines.
+ */
+export async function startDetached(ctx: CommandContext, runArgs: string[]): Promise<StatusBody> {
+  const dataDir = await ctx.dataDir();
+  const files = dataFiles(dataDir);
+  const client = await ctx.localClient("crude daemon start");
+  if (await isHealthy(client)) {
+    const status = await client.get<StatusBody>("/api/status");
+    throw new CrudeError(`a crude daemon is already running for ${status.dataDir} (pid ${status.pid})`, 1, [
+      "see it with: crude daemon status",
+    ]);
+  }
+
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const logFd = openSync(files.daemonLog, "a", 0o600);
+  const logStart = statSync(files.daemonLog).size;
+  // node:child_process rather than execa: execa's types refuse a log file descriptor held in a
+  // variable, and the daemon must own that descriptor, not a pipe to this short-lived process.
+  const child = spawn(process.execPath, [join(PACKAGE_ROOT, "bin", "crude"), "daemon", "run", "--data-dir", dataDir, ...runArgs], {
+    detached: true,
+    stdio: ["ignore", logFd, logFd],
+    env: { ...ctx.io.env, NO_COLOR: "1" },
+  });
+  closeSync(logFd);
+  let exitCode: number | undefined;
+  child.on("exit", (code) => {
+    exitCode = code ?? 1;
+  });
+  child.unref();
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline && exitCode === undefined) {
+    if (await isHealthy(client)) return client.get<StatusBody>("/api/status");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const tail = tailLines(files.daemonLog, 20, logStart);
+  const why = exitCode !== undefined ? `the daemon exited with code ${exitCode}` : `the daemon did not answer within ${START_TIMEOUT_MS / 1000} s`;
+  if (exitCode === undefined) child.kill("SIGTERM");
+  throw new CrudeError(`${why}; last lines of ${files.daemonLog}:`, 1, tail.length > 0 ? tail : ["(the log is empty)"]);
+}

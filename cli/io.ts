@@ -1,0 +1,28 @@
+import type { Readable, Writable } from "node:stream";
+import type { Env } from "../src/paths.js";
+
+type Stream = { isTTY?: boolean; columns?: number };
+
+/** Everything a command touches outside itself, injected so commands run in tests without a terminal. */
+export interface Io {
+  stdout: Writable & Stream;
+  stderr: Writable & Stream;
+  stdin: Readable & Stream;
+  env: Env;
+  /** Resolves when the user interrupts (Ctrl-C); long-running commands race against it. */
+  interrupted: () => Promise<void>;
+}
+
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    interrupted: () =>
+      new Promise((resolve) => {
+        process.once("SIGINT", () => resolve());
+        process.once("SIGTERM", () => resolve());
+      }),
+  };
+}

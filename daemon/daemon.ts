@@ -1,0 +1,163 @@
+import { chmodSync, mkdirSync } from "node:fs";
+import type { Writable } from "node:stream";
+import type { StatusBody } from "../src/api-types.js";
+import { dataFiles, socketPathProblem } from "../src/paths.js";
+import { VERSION } from "../src/package.js";
+import { type Db, openDatabase } from "./db/database.js";
+import { migrate } from "./db/migrator.js";
+import { MIGRATIONS } from "./db/schema.js";
+import { buildFunctionApp } from "./http/function-app.js";
+import { type Listener, listenSocket, listenTcp } from "./http/listeners.js";
+import { buildManagementApp } from "./http/management-app.js";
+import { acquirePidLock, removeQuietly } from "./runtime/pid-lock.js";
+import { ServerLog } from "./runtime/server-log.js";
+import { SettingsService } from "./settings/service.js";
+
+export interface DaemonOptions {
+  dataDir: string;
+  /** Defaults to `<dataDir>/crude.sock`. */
+  socketPath?: string;
+  host: string;
+  functionPort: number;
+  managementPort: number;
+  /** Where the daemon's own log goes (stdout when run in the foreground). */
+  log: Writable;
+  /** How long in-flight requests may take to finish on shutdown. */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningDaemon {
+  readonly status: () => StatusBody;
+  /** Graceful: stop accepting, finish in-flight requests, flush, close the database, remove socket and pid file. */
+  stop(): Promise<void>;
+  /** Settles once the daemon has stopped, whoever asked it to. */
+  readonly stopped: Promise<void>;
+}
+
+export class DaemonStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DaemonStartError";
+  }
+}
+
+/** Single-port mode is asked for with two equal non-zero ports; two zeros mean two free ports. */
+export function isSinglePort(functionPort: number, managementPort: number): boolean {
+  return functionPort === managementPort && functionPort !== 0;
+}
+
+/** Starts a daemon in this process: the composition root of every domain. */
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const files = dataFiles(options.dataDir);
+  const socketPath = options.socketPath ?? files.socket;
+  const problem = socketPathProblem(socketPath);
+  if (problem) throw new DaemonStartError(problem);
+
+  // The data directory holds keys and secrets: owner-only, also when it already existed.
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(options.dataDir, 0o700);
+
+  const log = new ServerLog(options.log);
+  const lock = acquirePidLock(files.pid, options.dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
+  const runCleanups = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+
+  try {
+    const startedAt = new Date();
+    const db: Db = openDatabase(files.database);
+    cleanups.push(() => {
+      db.close();
+    });
+    const { from, to } = migrate(db, MIGRATIONS);
+    if (from !== to) log.info(`database schema migrated from version ${from} to ${to}`);
+
+    const settings = await SettingsService.open(db);
+    log.setLevel(settings.get("log.level"));
+    settings.onChange((changed) => {
+      const level = changed.get("log.level");
+      if (level !== undefined) log.setLevel(level);
+    });
+    // The reference restores management access at every start when the list was emptied.
+    if (settings.get("api.access-groups") === "") await settings.update({ "api.access-groups": "management" });
+
+    // A socket file left by a dead daemon would make listen() fail; the pid lock proves it is stale.
+    removeQuietly(socketPath);
+
+    const single = isSinglePort(options.functionPort, options.managementPort);
+    const ports = { function: 0, management: 0 };
+    let stopRequested: () => void = () => {};
+    const logFault = (message: string, error: unknown) => log.error(message, error);
+    const managementDeps = {
+      settings,
+      authenticators: [],
+      logFault,
+      status: (): StatusBody => ({
+        pid: process.pid,
+        version: VERSION,
+        startedAt: startedAt.toISOString(),
+        uptimeSeconds: Math.floor((Date.now() - startedAt.getTime()) / 1000),
+        dataDir: options.dataDir,
+        socket: socketPath,
+        host: options.host,
+        functionPort: ports.function,
+        managementPort: ports.management,
+        singlePort: single,
+        nodeVersion: process.version,
+        memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
+      }),
+      requestShutdown: () => stopRequested(),
+    };
+
+    const listeners: Listener[] = [];
+    const grace = options.shutdownGraceMs ?? 10_000;
+    cleanups.push(async () => {
+      await Promise.all(listeners.map((listener) => listener.close(grace)));
+      removeQuietly(socketPath);
+    });
+
+    const management = await listenTcp(
+      buildManagementApp(managementDeps, "tcp", { serveRun: single }),
+      options.host,
+      options.managementPort,
+      "management",
+    );
+    listeners.push(management);
+    ports.management = management.port ?? 0;
+    if (single) {
+      ports.function = ports.management;
+    } else {
+      const functions = await listenTcp(buildFunctionApp(logFault), options.host, options.functionPort, "function");
+      listeners.push(functions);
+      ports.function = functions.port ?? 0;
+    }
+    // The socket comes last: once it answers /api/health, everything else is up.
+    listeners.push(await listenSocket(buildManagementApp(managementDeps, "socket", { serveRun: single }), socketPath));
+
+    log.info(
+      `crude ${VERSION} started (pid ${process.pid}): management http://${options.host}:${ports.management}, ` +
+        `functions http://${options.host}:${ports.function}, socket ${socketPath}, data ${options.dataDir}`,
+    );
+
+    let stopping: Promise<void> | undefined;
+    let markStopped: () => void = () => {};
+    const stopped = new Promise<void>((resolve) => {
+      markStopped = resolve;
+    });
+    const stop = () => {
+      stopping ??= (async () => {
+        log.info("shutting down");
+        await runCleanups();
+        log.info("stopped");
+        markStopped();
+      })();
+      return stopping;
+    };
+    stopRequested = () => void stop();
+    return { status: managementDeps.status, stop, stopped };
+  } catch (error) {
+    await runCleanups();
+    throw error;
+  }
+}
