@@ -3,6 +3,7 @@ import type { StatusBody } from "../src/api-types.js";
 import { CrudeError, DaemonUnreachableError, ExitCode } from "../src/errors.js";
 import { formatBytes, formatDuration } from "../src/format.js";
 import { dataFiles } from "../src/paths.js";
+import { isProcessRunning } from "../src/process.js";
 import { action, examples } from "./action.js";
 import type { CommandContext } from "./context.js";
 import { parsePortFlag, resolveListenConfig } from "./daemon-ports.js";
@@ -119,7 +120,7 @@ Environment: FUNCTION_PORT, MANAGEMENT_PORT, CRUDE_HOST, CRUDE_HOME. Stops grace
         const status = await fetchStatus(ctx);
         await client.post("/api/daemon/shutdown");
         const deadline = Date.now() + STOP_TIMEOUT_MS;
-        while ((await isHealthy(client)) || processAlive(status.pid)) {
+        while ((await isHealthy(client)) || isProcessRunning(status.pid)) {
           if (Date.now() > deadline) throw new CrudeError(`the daemon (pid ${status.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s`);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
@@ -163,13 +164,4 @@ Environment: FUNCTION_PORT, MANAGEMENT_PORT, CRUDE_HOST, CRUDE_HOME. Stops grace
         stop();
       }),
     );
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -83,8 +83,11 @@ export class ApiClient {
       headers["content-length"] = String(Buffer.byteLength(payload));
     }
     return new Promise((resolve, reject) => {
+      // No pooled keep-alive sockets: a short-lived CLI gains nothing from them, and a pooled
+      // socket to a daemon that has since restarted fails with EPIPE.
       const req = this.send({
         ...this.base,
+        agent: false,
         method,
         path: (this.base.path ?? "") + path + queryString(options.query),
         headers,

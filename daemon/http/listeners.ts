@@ -62,10 +62,13 @@ function toListener(server: Server, port: number | undefined): Listener {
     port,
     close: (graceMs) =>
       new Promise<void>((resolve) => {
-        // close() stops accepting and resolves once in-flight requests are answered;
-        // keep-alive connections that sit idle would otherwise hold it open.
+        // close() stops accepting and waits for open connections. Keep-alive connections go
+        // idle once their request is answered; sweep them until none is left, and cut what
+        // is still busy when the grace period ends.
+        const sweep = setInterval(() => server.closeIdleConnections(), 25);
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
         server.close(() => {
+          clearInterval(sweep);
           clearTimeout(timer);
           resolve();
         });

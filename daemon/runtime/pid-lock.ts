@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { isProcessRunning } from "../../src/process.js";
 
 export class DaemonAlreadyRunningError extends Error {
   constructor(
@@ -50,11 +51,7 @@ export function readPid(pidPath: string): number | undefined {
  */
 export function isDaemonProcess(pid: number): boolean {
   if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
+  if (!isProcessRunning(pid)) return false;
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
     return /node|crude/.test(cmdline);
