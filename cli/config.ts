@@ -44,7 +44,7 @@ export function registerConfig(program: Command, io: Io): void {
       "after",
       `${examples(
         "crude config set --profile prod url https://functions.example.com:9000",
-        "crude config set --profile prod api-key \"$PROD_KEY\"",
+        'crude config set --profile prod api-key "$PROD_KEY"',
         "crude config use prod",
         "crude config list",
       )}

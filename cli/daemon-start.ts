@@ -59,7 +59,8 @@ export async function startDetached(ctx: CommandContext, runArgs: string[]): Pro
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const tail = tailLines(files.daemonLog, 20, logStart);
-  const why = exitCode !== undefined ? `the daemon exited with code ${exitCode}` : `the daemon did not answer within ${START_TIMEOUT_MS / 1000} s`;
+  const why =
+    exitCode !== undefined ? `the daemon exited with code ${exitCode}` : `the daemon did not answer within ${START_TIMEOUT_MS / 1000} s`;
   if (exitCode === undefined) child.kill("SIGTERM");
   throw new CrudeError(`${why}; last lines of ${files.daemonLog}:`, 1, tail.length > 0 ? tail : ["(the log is empty)"]);
 }

@@ -22,7 +22,9 @@ function addListenOptions(command: Command): Command {
   return command
     .addOption(new Option("--host <address>", "address to bind (default 127.0.0.1)"))
     .addOption(new Option("--function-port <port>", "port for /run (default 8000; 0 = any free port)").argParser(parsePortFlag))
-    .addOption(new Option("--management-port <port>", "port for /api (default 9000; same as --function-port = one port)").argParser(parsePortFlag));
+    .addOption(
+      new Option("--management-port <port>", "port for /api (default 9000; same as --function-port = one port)").argParser(parsePortFlag),
+    );
 }
 
 /** The daemon is not running: exit 3 with a hint, whichever command found out. */
@@ -60,7 +62,10 @@ export function registerDaemon(program: Command, io: Io): void {
   const daemon = program
     .command("daemon")
     .description("Run, start, stop and inspect the crude daemon")
-    .addHelpText("after", examples("crude daemon start", "crude daemon status --json | jq .managementPort", "crude daemon logs --follow", "crude daemon stop"));
+    .addHelpText(
+      "after",
+      examples("crude daemon start", "crude daemon status --json | jq .managementPort", "crude daemon logs --follow", "crude daemon stop"),
+    );
 
   addListenOptions(daemon.command("run"))
     .description("Run the daemon in the foreground (for systemd, containers and debugging)")
@@ -93,10 +98,21 @@ Environment: FUNCTION_PORT, MANAGEMENT_PORT, CRUDE_HOST, CRUDE_HOME. Stops grace
 
   addListenOptions(daemon.command("start"))
     .description("Start the daemon in the background and wait until it answers")
-    .addHelpText("after", examples("crude daemon start", "crude daemon start --management-port 9100 --function-port 8100", "crude --data-dir /tmp/try daemon start --json"))
+    .addHelpText(
+      "after",
+      examples(
+        "crude daemon start",
+        "crude daemon start --management-port 9100 --function-port 8100",
+        "crude --data-dir /tmp/try daemon start --json",
+      ),
+    )
     .action(
       action(io, async (ctx, flags: ListenFlags) => {
-        const args = Object.entries({ "--host": flags.host, "--function-port": flags.functionPort, "--management-port": flags.managementPort })
+        const args = Object.entries({
+          "--host": flags.host,
+          "--function-port": flags.functionPort,
+          "--management-port": flags.managementPort,
+        })
           .filter(([, value]) => value !== undefined)
           .flatMap(([flag, value]) => [flag, String(value)]);
         if (ctx.options.socket) args.push("--socket", ctx.options.socket);
@@ -144,10 +160,15 @@ Environment: FUNCTION_PORT, MANAGEMENT_PORT, CRUDE_HOST, CRUDE_HOME. Stops grace
   daemon
     .command("logs")
     .description("Show the daemon's own log (written when started with `crude daemon start`)")
-    .option("-n, --lines <count>", "how many of the last lines to show", (text) => {
-      if (!/^\d+$/.test(text)) throw new CrudeError(`invalid line count '${text}'`, ExitCode.usage);
-      return Number(text);
-    }, 50)
+    .option(
+      "-n, --lines <count>",
+      "how many of the last lines to show",
+      (text) => {
+        if (!/^\d+$/.test(text)) throw new CrudeError(`invalid line count '${text}'`, ExitCode.usage);
+        return Number(text);
+      },
+      50,
+    )
     .option("-f, --follow", "keep printing new lines until interrupted")
     .addHelpText("after", examples("crude daemon logs", "crude daemon logs -n 200", "crude daemon logs --follow"))
     .action(
@@ -155,7 +176,9 @@ Environment: FUNCTION_PORT, MANAGEMENT_PORT, CRUDE_HOST, CRUDE_HOME. Stops grace
         const path = dataFiles(await ctx.dataDir()).daemonLog;
         const [{ existsSync, statSync }, { followFile, tailLines }] = await Promise.all([import("node:fs"), import("./daemon-log.js")]);
         if (!existsSync(path)) {
-          throw new CrudeError(`no daemon log at ${path}`, ExitCode.refused, ["it is written when the daemon is started with: crude daemon start"]);
+          throw new CrudeError(`no daemon log at ${path}`, ExitCode.refused, [
+            "it is written when the daemon is started with: crude daemon start",
+          ]);
         }
         for (const line of tailLines(path, flags.lines)) ctx.out(line);
         if (!flags.follow) return;

@@ -33,7 +33,9 @@ export function isProfileKey(key: string): key is ProfileKey {
  */
 export class Profiles {
   private constructor(
-    private readonly conf: { get(key: "current"): string; get(key: "profiles"): Record<string, Profile>; set(key: string, value: unknown): void } | undefined,
+    private readonly conf:
+      | { get(key: "current"): string; get(key: "profiles"): Record<string, Profile>; set(key: string, value: unknown): void }
+      | undefined,
     readonly path: string,
   ) {}
 

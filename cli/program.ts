@@ -58,12 +58,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
 }
 
 function reportError(error: unknown, io: Io): number {
-  if (error instanceof CommanderError) {
-    const benign = ["commander.helpDisplayed", "commander.version", "commander.help"];
-    if (benign.includes(error.code)) return ExitCode.ok;
-    // A group called without a verb prints its help and exits 1 in commander; it is a usage error.
-    return ExitCode.usage;
-  }
+  // --help and --version end with commander's exit code 0; everything else it refuses
+  // (unknown flag, missing argument, a group called without a verb) is a usage error.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   if (error instanceof CrudeError) {
     io.stderr.write(`crude: ${error.message}\n`);
     for (const line of error.details) io.stderr.write(`  ${line}\n`);

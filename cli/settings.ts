@@ -20,13 +20,19 @@ export function registerSettings(program: Command, io: Io): void {
   const settings = program
     .command("settings")
     .description("Read and change the daemon's settings")
-    .addHelpText("after", examples("crude settings list", "crude settings get log.level", "crude settings set log.level=debug metrics.retention-days=30"));
+    .addHelpText(
+      "after",
+      examples("crude settings list", "crude settings get log.level", "crude settings set log.level=debug metrics.retention-days=30"),
+    );
 
   settings
     .command("list")
     .alias("ls")
     .description("List every setting with its value and default")
-    .addHelpText("after", examples("crude settings list", "crude settings list --json | jq -r '.settings[] | select(.value != .default) | .name'"))
+    .addHelpText(
+      "after",
+      examples("crude settings list", "crude settings list --json | jq -r '.settings[] | select(.value != .default) | .name'"),
+    )
     .action(
       action(io, async (ctx) => {
         const body = await (await ctx.client()).get<SettingsListBody>("/api/settings");

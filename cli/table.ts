@@ -2,10 +2,21 @@ import type { CommandContext } from "./context.js";
 
 /** Borderless, Docker-style columns; cli-table3 is loaded only by commands that print tables. */
 const BORDERLESS = {
-  top: "", "top-mid": "", "top-left": "", "top-right": "",
-  bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "",
-  left: "", "left-mid": "", mid: "", "mid-mid": "",
-  right: "", "right-mid": "", middle: "  ",
+  top: "",
+  "top-mid": "",
+  "top-left": "",
+  "top-right": "",
+  bottom: "",
+  "bottom-mid": "",
+  "bottom-left": "",
+  "bottom-right": "",
+  left: "",
+  "left-mid": "",
+  mid: "",
+  "mid-mid": "",
+  right: "",
+  "right-mid": "",
+  middle: "  ",
 };
 
 export async function printTable(ctx: CommandContext, head: string[], rows: string[][]): Promise<void> {
@@ -16,5 +27,11 @@ export async function printTable(ctx: CommandContext, head: string[], rows: stri
     style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
   });
   table.push(...rows);
-  ctx.out(table.toString().split("\n").map((line) => line.trimEnd()).join("\n"));
+  ctx.out(
+    table
+      .toString()
+      .split("\n")
+      .map((line) => line.trimEnd())
+      .join("\n"),
+  );
 }

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
 import type { StatusBody } from "../src/api-types.js";
-import { dataFiles, socketPathProblem } from "../src/paths.js";
 import { VERSION } from "../src/package.js";
+import { dataFiles, socketPathProblem } from "../src/paths.js";
 import { type Db, openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrator.js";
 import { MIGRATIONS } from "./db/schema.js";

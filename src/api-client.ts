@@ -12,7 +12,16 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-const UNREACHABLE_CODES = new Set(["ENOENT", "ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EACCES", "ETIMEDOUT"]);
+const UNREACHABLE_CODES = new Set([
+  "ENOENT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EACCES",
+  "ETIMEDOUT",
+]);
 
 /**
  * The one HTTP client of the CLI (and of tests): JSON in, JSON out, errors mapped to exit codes.

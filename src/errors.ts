@@ -28,11 +28,9 @@ export class UsageError extends CrudeError {
 
 export class DaemonUnreachableError extends CrudeError {
   constructor(where: string, cause?: string) {
-    super(
-      `cannot reach the crude daemon at ${where}${cause ? ` (${cause})` : ""}`,
-      ExitCode.unreachable,
-      ["is it running? start it with: crude daemon start"],
-    );
+    super(`cannot reach the crude daemon at ${where}${cause ? ` (${cause})` : ""}`, ExitCode.unreachable, [
+      "is it running? start it with: crude daemon start",
+    ]);
   }
 }
 
@@ -52,9 +50,7 @@ function describeApiError(status: number, body: unknown): { message: string; det
     const b = body as { error?: unknown; message?: unknown; details?: unknown };
     const message = typeof b.error === "string" ? b.error : typeof b.message === "string" ? b.message : undefined;
     const details = Array.isArray(b.details)
-      ? b.details.map((d) =>
-          d && typeof d === "object" && "name" in d && "error" in d ? `${d.name}: ${d.error}` : JSON.stringify(d),
-        )
+      ? b.details.map((d) => (d && typeof d === "object" && "name" in d && "error" in d ? `${d.name}: ${d.error}` : JSON.stringify(d)))
       : typeof b.details === "string"
         ? [b.details]
         : [];

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { StatusBody } from "../../src/api-types.js";
-import type { SettingsService } from "../settings/service.js";
 import { settingsRoutes } from "../settings/routes.js";
+import type { SettingsService } from "../settings/service.js";
 import { systemRoutes } from "../system/routes.js";
 import { type Authenticator, type AuthVariables, requireTcpAuth, trustLocalOwner } from "./auth.js";
 import { errorHandler, notFoundHandler, type ServerFaultLogger } from "./errors.js";

@@ -25,9 +25,7 @@ function checkKind(kind: SettingKind, value: string): string | undefined {
     case "choice":
       return kind.values.includes(value) ? undefined : `Invalid value. Must be one of: ${kind.values.join(", ")}`;
     case "id-list":
-      return value === "" || ID_LIST.test(value)
-        ? undefined
-        : "Invalid format. Must be comma-separated alphanumeric IDs";
+      return value === "" || ID_LIST.test(value) ? undefined : "Invalid format. Must be comma-separated alphanumeric IDs";
   }
 }
 

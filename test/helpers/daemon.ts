@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import { startDaemon, type RunningDaemon } from "../../daemon/daemon.js";
+import { type RunningDaemon, startDaemon } from "../../daemon/daemon.js";
 import { ApiClient } from "../../src/api-client.js";
 import type { StatusBody } from "../../src/api-types.js";
 import { dataFiles } from "../../src/paths.js";
@@ -20,7 +20,9 @@ export interface TestDaemon {
 }
 
 /** A real daemon in this process: temp data dir, free ports, stopped after the test. */
-export async function startTestDaemon(options: { dataDir?: string; functionPort?: number; managementPort?: number } = {}): Promise<TestDaemon> {
+export async function startTestDaemon(
+  options: { dataDir?: string; functionPort?: number; managementPort?: number } = {},
+): Promise<TestDaemon> {
   const dataDir = options.dataDir ?? tempDir();
   const log = new PassThrough();
   let logText = "";

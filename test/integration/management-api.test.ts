@@ -122,7 +122,10 @@ describe("management API", () => {
 
   it("maps error statuses to ApiError with the server's message", async () => {
     const t = await startTestDaemon();
-    const error = await t.tcp().get("/api/settings").catch((e: unknown) => e);
+    const error = await t
+      .tcp()
+      .get("/api/settings")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).message).toBe("Unauthorized");
     expect((error as ApiError).exitCode).toBe(4);

@@ -23,7 +23,11 @@ describe("settings API", () => {
     const body = await t.socket.get<SettingsListBody>("/api/settings");
     const byName = Object.fromEntries(body.settings.map((s) => [s.name, s]));
     expect(byName["log.level"]).toEqual({ name: "log.level", value: "info", default: "info" });
-    expect(byName["log.trimming.retention-seconds"]).toEqual({ name: "log.trimming.retention-seconds", value: "7776000", default: "7776000" });
+    expect(byName["log.trimming.retention-seconds"]).toEqual({
+      name: "log.trimming.retention-seconds",
+      value: "7776000",
+      default: "7776000",
+    });
     expect(byName["api.access-groups"]).toEqual({ name: "api.access-groups", value: "management", default: "" });
     for (const name of [
       "server.name",
@@ -103,7 +107,9 @@ describe("settings API", () => {
   it("accepts the boundaries of every integer range", async () => {
     const t = await startTestDaemon();
     const result = await t.socket.put("/api/settings", {
-      body: { settings: { "log.trimming.retention-seconds": "0", "log.trimming.interval-seconds": "86400", "metrics.retention-days": "1" } },
+      body: {
+        settings: { "log.trimming.retention-seconds": "0", "log.trimming.interval-seconds": "86400", "metrics.retention-days": "1" },
+      },
     });
     expect(result).toEqual({ success: true, updated: 3 });
   });

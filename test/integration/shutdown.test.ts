@@ -12,7 +12,12 @@ describe("graceful shutdown", () => {
     const body = JSON.stringify({ settings: { "server.name": "late" } });
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
-        { socketPath: files.socket, method: "PUT", path: "/api/settings", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        {
+          socketPath: files.socket,
+          method: "PUT",
+          path: "/api/settings",
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
         (res) => {
           let text = "";
           res.on("data", (chunk) => {

@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { describe, expect, it } from "vitest";
+import { buildProgram } from "../../cli/program.js";
+import { PACKAGE_ROOT, VERSION } from "../../src/package.js";
+import { isolatedEnv, runCliInProcess, runCrude } from "../helpers/cli.js";
+
+function allCommands(command: Command): Command[] {
+  return command.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
+}
+
+function helpOf(command: Command): string {
+  let text = "";
+  command.configureOutput({ writeOut: (s) => (text += s) });
+  command.outputHelp();
+  return text;
+}
+
+describe("the crude program", () => {
+  it("prints its version", async () => {
+    const result = await runCrude(["--version"]);
+    expect(result).toMatchObject({ code: 0, stdout: VERSION });
+  });
+
+  it("gives every command a description and every group and verb examples in --help", () => {
+    const io = {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      stdin: process.stdin,
+      env: {},
+      interrupted: () => new Promise<void>(() => {}),
+    };
+    const program = buildProgram(io);
+    expect(helpOf(program)).toContain("Examples:");
+    for (const command of allCommands(program)) {
+      if (command.name() === "help") continue;
+      expect(command.description(), command.name()).not.toBe("");
+      const isGroup = command.commands.length > 0;
+      const hasExamples = helpOf(command).includes("Examples:") || (!isGroup && helpOf(command.parent as Command).includes("Examples:"));
+      expect(hasExamples, `${command.parent?.name()} ${command.name()}`).toBe(true);
+    }
+  });
+
+  it("treats unknown commands and flags as usage errors with a suggestion", async () => {
+    const env = isolatedEnv();
+    const unknown = await runCliInProcess(["setings", "list"], { env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("crude: unknown command 'setings'");
+    expect(unknown.stderr).toContain("settings");
+    const flag = await runCliInProcess(["--frobnicate"], { env });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("crude: unknown option '--frobnicate'");
+  });
+
+  it("prints help for a group called without a verb, as a usage error", async () => {
+    const result = await runCliInProcess(["settings"], { env: isolatedEnv() });
+    expect(result.code).toBe(2);
+    expect(result.stderr + result.stdout).toContain("Usage: crude settings");
+  });
+
+  it("loads the daemon, the HTTP client and table rendering only on demand", () => {
+    // The static import graph of the bundled entry point is what every command pays for.
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(join(PACKAGE_ROOT, "dist", file), "utf8");
+      for (const match of code.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*"\.\/([^"]+)"|(?:^|\n)import\s*"\.\/([^"]+)"/g)) {
+        visit((match[1] ?? match[2]) as string);
+      }
+    };
+    visit("main.js");
+    const eager = [...seen].map((file) => readFileSync(join(PACKAGE_ROOT, "dist", file), "utf8")).join("\n");
+    expect(seen.size).toBeGreaterThan(1);
+    for (const heavy of [
+      "better-sqlite3",
+      "node_modules/hono/",
+      "@hono/node-server",
+      "cli-table3/",
+      "esbuild",
+      "node_modules/ink/",
+      "node_modules/react/",
+      "node:http",
+    ]) {
+      expect(eager.includes(heavy), heavy).toBe(false);
+    }
+    expect(eager).toContain("node_modules/commander/");
+  });
+});
