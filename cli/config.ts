@@ -3,7 +3,7 @@ import { UsageError } from "../src/errors.js";
 import { action, examples } from "./action.js";
 import type { CommandContext } from "./context.js";
 import type { Io } from "./io.js";
-import { isProfileKey, PROFILE_KEYS, type Profile, type ProfileKey, Profiles } from "./profiles.js";
+import { checkManagementUrl, isProfileKey, PROFILE_KEYS, type Profile, type ProfileKey, Profiles } from "./profiles.js";
 import { printTable } from "./table.js";
 
 /** Shows the last 6 characters only, like the daemon does for API keys. */
@@ -17,17 +17,8 @@ function checkKey(key: string): ProfileKey {
 }
 
 function checkValue(key: ProfileKey, value: string): string {
-  if (key === "url") {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new UsageError(`invalid url '${value}': expected e.g. http://127.0.0.1:9000`);
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`invalid url '${value}': use http:// or https://`);
-  }
   if (value === "") throw new UsageError(`empty value for ${key}; to remove it use: crude config unset ${key}`);
-  return value;
+  return key === "url" ? checkManagementUrl(value, "url") : value;
 }
 
 const shown = (profile: Profile) => ({ ...profile, ...(profile["api-key"] ? { "api-key": maskSecret(profile["api-key"]) } : {}) });

@@ -2,7 +2,7 @@ import type { ApiClient, ApiTarget } from "../src/api-client.js";
 import { UsageError } from "../src/errors.js";
 import { dataFiles, resolveDataDir } from "../src/paths.js";
 import type { Io } from "./io.js";
-import { type Profile, Profiles } from "./profiles.js";
+import { checkManagementUrl, type Profile, Profiles } from "./profiles.js";
 import { type Style, styleFor } from "./style.js";
 
 /** The global flags every command accepts (commander's camel-cased names). */
@@ -77,11 +77,11 @@ export class CommandContext {
     if (this.options.url && this.options.socket) throw new UsageError("--url and --socket cannot be used together");
     const profile = await this.profile();
     const apiKey = this.options.apiKey ?? env.CRUDE_API_KEY ?? profile["api-key"];
-    if (this.options.url) return { url: this.options.url, apiKey };
+    if (this.options.url) return { url: checkManagementUrl(this.options.url, "--url"), apiKey };
     if (this.options.socket) return { socketPath: this.options.socket };
-    if (env.CRUDE_URL) return { url: env.CRUDE_URL, apiKey };
+    if (env.CRUDE_URL) return { url: checkManagementUrl(env.CRUDE_URL, "CRUDE_URL"), apiKey };
     if (env.CRUDE_SOCKET) return { socketPath: env.CRUDE_SOCKET };
-    if (profile.url) return { url: profile.url, apiKey };
+    if (profile.url) return { url: checkManagementUrl(profile.url, "profile url"), apiKey };
     return { socketPath: await this.socketPath() };
   }
 

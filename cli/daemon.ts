@@ -47,7 +47,7 @@ function describeStatus(ctx: CommandContext, status: StatusBody, headline: strin
   const { bold } = ctx.style;
   const rows: [string, string][] = [
     ["version", status.version],
-    ["uptime", formatDuration(status.uptimeSeconds * 1000)],
+    ["uptime", status.uptimeSeconds === 0 ? "just started" : formatDuration(status.uptimeSeconds * 1000)],
     ["data dir", status.dataDir],
     ["socket", status.socket],
     ["management", `http://${status.host}:${status.managementPort}`],

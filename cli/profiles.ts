@@ -23,6 +23,18 @@ export function configDir(env: Env): string {
   return join(env.XDG_CONFIG_HOME || join(homedir(), ".config"), "crude");
 }
 
+/** A management URL as users type it (flag, variable or profile); anything else is a usage error. */
+export function checkManagementUrl(value: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`invalid ${source} '${value}': expected e.g. http://127.0.0.1:9000`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`invalid ${source} '${value}': use http:// or https://`);
+  return value;
+}
+
 export function isProfileKey(key: string): key is ProfileKey {
   return (PROFILE_KEYS as readonly string[]).includes(key);
 }

@@ -111,7 +111,7 @@ export class ApiClient {
 
   private mapConnectionError(error: unknown): unknown {
     const code = (error as { code?: string }).code;
-    if (code && UNREACHABLE_CODES.has(code)) return new DaemonUnreachableError(this.where, code);
+    if (code && UNREACHABLE_CODES.has(code)) return new DaemonUnreachableError(this.where, code, "url" in this.target);
     return error;
   }
 }

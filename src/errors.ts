@@ -27,9 +27,9 @@ export class UsageError extends CrudeError {
 }
 
 export class DaemonUnreachableError extends CrudeError {
-  constructor(where: string, cause?: string) {
+  constructor(where: string, cause: string | undefined, remote: boolean) {
     super(`cannot reach the crude daemon at ${where}${cause ? ` (${cause})` : ""}`, ExitCode.unreachable, [
-      "is it running? start it with: crude daemon start",
+      remote ? "check the URL, and that the daemon listens on that address (--host)" : "is it running? start it with: crude daemon start",
     ]);
   }
 }

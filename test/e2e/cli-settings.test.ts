@@ -80,6 +80,23 @@ describe("crude settings", () => {
     expect(viaEnv.code).toBe(4);
   });
 
+  it("refuses a malformed management URL as a usage error, and hints at the address for an unreachable one", async () => {
+    const env = isolatedEnv({ CRUDE_HOME: tempDir() });
+    expect(await runCliInProcess(["--url", "nonsense", "settings", "list"], { env })).toMatchObject({
+      code: 2,
+      stderr: "crude: invalid --url 'nonsense': expected e.g. http://127.0.0.1:9000\n",
+    });
+    expect(await runCliInProcess(["settings", "list"], { env: { ...env, CRUDE_URL: "ftp://host" } })).toMatchObject({
+      code: 2,
+      stderr: "crude: invalid CRUDE_URL 'ftp://host': use http:// or https://\n",
+    });
+    const unreachable = await runCliInProcess(["--url", "http://127.0.0.1:1", "settings", "list"], { env });
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toBe(
+      "crude: cannot reach the crude daemon at http://127.0.0.1:1 (ECONNREFUSED)\n  check the URL, and that the daemon listens on that address (--host)\n",
+    );
+  });
+
   it("reaches the daemon through --socket and CRUDE_SOCKET", async () => {
     const { t } = await daemonEnv();
     const socket = dataFiles(t.dataDir).socket;

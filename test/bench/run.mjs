@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// crude's benchmarks: each contender is measured against a bare baseline in the same run,
+// interleaved over several rounds (this machine's speed drifts between rounds), and the
+// median of the per-round ratios is reported. Run with `npm run bench`, which builds first.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CRUDE = join(ROOT, "bin", "crude");
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const RUNS_PER_ROUND = Number(process.env.BENCH_RUNS ?? 5);
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+function timeCommand(args, env) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+  if (result.status !== 0) throw new Error(`${args.join(" ")} failed: ${result.stderr}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function get(socketPath, path) {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path, agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function waitUntilAnswering(socketPath, limitMs = 15_000) {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    if ((await get(socketPath, "/api/health").catch(() => 0)) === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error(`nothing answered on ${socketPath} within ${limitMs} ms`);
+}
+
+function rssBytes(pid) {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Number(match[1]) * 1024;
+}
+
+/** Starts a process that serves /api/health on `socketPath`; resolves with its pid, ms until it answered, and a stop. */
+async function startServer(args, env, socketPath) {
+  const start = process.hrtime.bigint();
+  const child = spawn(process.execPath, args, { env, stdio: "ignore" });
+  await waitUntilAnswering(socketPath);
+  const readyMs = Number(process.hrtime.bigint() - start) / 1e6;
+  return {
+    pid: child.pid,
+    readyMs,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+// The bare baseline server: node:http on a Unix socket, no framework, no database.
+const BARE_SERVER = `
+const http = require("node:http"); const fs = require("node:fs");
+const path = process.argv[1]; try { fs.unlinkSync(path); } catch {}
+const server = http.createServer((req, res) => { res.setHeader("content-type", "application/json"); res.end('{"status":"ok"}'); });
+server.listen(path); process.on("SIGTERM", () => server.close(() => process.exit(0)));`;
+
+const BARE_CLIENT = `
+const req = require("node:http").request({ socketPath: process.argv[1], path: "/api/settings", agent: false }, (res) => { res.pipe(process.stdout); });
+req.end();`;
+
+function report(title, rows) {
+  console.log(`\n${title}`);
+  for (const row of rows) console.log(`  ${row}`);
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "crude-bench-"));
+  const env = { ...process.env, CRUDE_HOME: join(dir, "data"), CRUDE_CONFIG_DIR: join(dir, "config"), NO_COLOR: "1" };
+  const socket = join(dir, "data", "crude.sock");
+  const bareSocket = join(dir, "bare.sock");
+  const daemonArgs = [CRUDE, "daemon", "run", "--function-port", "0", "--management-port", "0"];
+
+  const results = { version: [], list: [], start: [], rss: [] };
+  const absolute = { bareNode: [], version: [], bareRequest: [], list: [], bareStart: [], start: [], bareRss: [], rss: [] };
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      // Cold start to healthy, and idle RSS a moment later: crude's daemon vs a bare node:http server.
+      const bare = await startServer(["-e", BARE_SERVER, bareSocket], env, bareSocket);
+      const daemon = await startServer(daemonArgs, env, socket);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const [bareRss, rss] = [rssBytes(bare.pid), rssBytes(daemon.pid)];
+      absolute.bareStart.push(bare.readyMs);
+      absolute.start.push(daemon.readyMs);
+      absolute.bareRss.push(bareRss);
+      absolute.rss.push(rss);
+      results.start.push(daemon.readyMs / bare.readyMs);
+      results.rss.push(rss / bareRss);
+      await bare.stop();
+
+      // Short commands against the running daemon, interleaved with their bare baselines.
+      const times = { bareNode: [], version: [], bareRequest: [], list: [] };
+      for (let run = 0; run < RUNS_PER_ROUND; run++) {
+        times.bareNode.push(timeCommand(["-e", "0"], env));
+        times.version.push(timeCommand([CRUDE, "--version"], env));
+        times.bareRequest.push(timeCommand(["-e", BARE_CLIENT, socket], env));
+        times.list.push(timeCommand([CRUDE, "settings", "list"], env));
+      }
+      await daemon.stop();
+      for (const key of Object.keys(times)) absolute[key].push(median(times[key]));
+      results.version.push(median(times.version) / median(times.bareNode));
+      results.list.push(median(times.list) / median(times.bareRequest));
+      process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const ms = (values) => `${median(values).toFixed(1)} ms`;
+  const mib = (values) => `${(median(values) / 1024 / 1024).toFixed(1)} MiB`;
+  const ratio = (values) => `${median(values).toFixed(2)}x (rounds: ${values.map((v) => v.toFixed(2)).join(" ")})`;
+  console.log(`\ncrude benchmarks: ${ROUNDS} rounds x ${RUNS_PER_ROUND} runs, median of per-round ratios, Node ${process.version}`);
+  report("crude --version vs `node -e 0`", [`crude ${ms(absolute.version)}, bare node ${ms(absolute.bareNode)}`, `ratio ${ratio(results.version)}`]);
+  report("crude settings list vs a bare node:http GET /api/settings on the same socket", [
+    `crude ${ms(absolute.list)}, bare request ${ms(absolute.bareRequest)}`,
+    `ratio ${ratio(results.list)}`,
+  ]);
+  report("daemon cold start to healthy vs a bare node:http server on a Unix socket", [
+    `crude ${ms(absolute.start)}, bare server ${ms(absolute.bareStart)}`,
+    `ratio ${ratio(results.start)}`,
+  ]);
+  report("idle RSS of the daemon vs the bare server", [`crude ${mib(absolute.rss)}, bare server ${mib(absolute.bareRss)}`, `ratio ${ratio(results.rss)}`]);
+}
+
+await main();
