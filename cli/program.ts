@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { CrudeError, ExitCode } from "../src/errors.js";
 import { VERSION } from "../src/package.js";
 import { examples } from "./action.js";
+import { registerCompletion } from "./completion.js";
 import { registerConfig } from "./config.js";
 import { registerDaemon } from "./daemon.js";
 import type { Io } from "./io.js";
@@ -20,6 +21,7 @@ export function buildProgram(io: Io): Command {
     .option("--data-dir <dir>", "data directory (env CRUDE_HOME; default $XDG_DATA_HOME/crude or ~/.local/share/crude)")
     .option("--profile <name>", "connection profile from `crude config` (env CRUDE_PROFILE)")
     .addOption(new Option("--no-color", "no colours in output (also when NO_COLOR is set or output is not a terminal)"))
+    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError()
     .addHelpText(
       "after",
@@ -31,6 +33,7 @@ Run 'crude <command> --help' for a command's flags and examples.\n`,
   registerDaemon(program, io);
   registerSettings(program, io);
   registerConfig(program, io);
+  registerCompletion(program, io);
 
   // Commander's own failures (unknown flag, missing argument) are usage errors: exit 2.
   const configure = (command: Command) => {
