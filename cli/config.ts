@@ -46,6 +46,7 @@ Keys: ${PROFILE_KEYS.join(", ")}. Flags and environment variables override the p
     .command("list")
     .alias("ls")
     .description("List profiles; * marks the current one")
+    .addHelpText("after", examples("crude config list", "crude config list --json | jq .current"))
     .action(
       action(io, async (ctx) => {
         const profiles = await Profiles.open(ctx.io.env, { create: false });
@@ -67,6 +68,7 @@ Keys: ${PROFILE_KEYS.join(", ")}. Flags and environment variables override the p
     .command("get")
     .description("Print one key of the current (or --profile) profile")
     .argument("<key>", PROFILE_KEYS.join(" | "))
+    .addHelpText("after", examples("crude config get url", "crude config get --profile prod api-key"))
     .action(
       action(io, async (ctx, key: string) => {
         const profiles = await Profiles.open(ctx.io.env, { create: false });
@@ -81,6 +83,14 @@ Keys: ${PROFILE_KEYS.join(", ")}. Flags and environment variables override the p
     .description("Set a key in the current (or --profile) profile, creating the profile if needed")
     .argument("<key>", PROFILE_KEYS.join(" | "))
     .argument("<value>")
+    .addHelpText(
+      "after",
+      examples(
+        "crude config set url http://10.0.0.5:9000",
+        'crude config set --profile prod api-key "$PROD_KEY"',
+        "crude config set data-dir /srv/crude",
+      ),
+    )
     .action(
       action(io, async (ctx, key: string, value: string) => {
         const checked = checkKey(key);
@@ -95,6 +105,7 @@ Keys: ${PROFILE_KEYS.join(", ")}. Flags and environment variables override the p
     .command("unset")
     .description("Remove a key from the current (or --profile) profile")
     .argument("<key>", PROFILE_KEYS.join(" | "))
+    .addHelpText("after", examples("crude config unset api-key", "crude config unset --profile prod socket"))
     .action(
       action(io, async (ctx, key: string) => {
         const checked = checkKey(key);
@@ -107,6 +118,7 @@ Keys: ${PROFILE_KEYS.join(", ")}. Flags and environment variables override the p
     .command("use")
     .description("Make a profile the current one")
     .argument("<profile>")
+    .addHelpText("after", examples("crude config use prod", "crude config use default"))
     .action(
       action(io, async (ctx, name: string) => {
         const profiles = await Profiles.open(ctx.io.env, { create: true });

@@ -131,7 +131,10 @@ async function main() {
   const mib = (values) => `${(median(values) / 1024 / 1024).toFixed(1)} MiB`;
   const ratio = (values) => `${median(values).toFixed(2)}x (rounds: ${values.map((v) => v.toFixed(2)).join(" ")})`;
   console.log(`\ncrude benchmarks: ${ROUNDS} rounds x ${RUNS_PER_ROUND} runs, median of per-round ratios, Node ${process.version}`);
-  report("crude --version vs `node -e 0`", [`crude ${ms(absolute.version)}, bare node ${ms(absolute.bareNode)}`, `ratio ${ratio(results.version)}`]);
+  report("crude --version vs `node -e 0`", [
+    `crude ${ms(absolute.version)}, bare node ${ms(absolute.bareNode)}`,
+    `ratio ${ratio(results.version)}`,
+  ]);
   report("crude settings list vs a bare node:http GET /api/settings on the same socket", [
     `crude ${ms(absolute.list)}, bare request ${ms(absolute.bareRequest)}`,
     `ratio ${ratio(results.list)}`,
@@ -140,7 +143,10 @@ async function main() {
     `crude ${ms(absolute.start)}, bare server ${ms(absolute.bareStart)}`,
     `ratio ${ratio(results.start)}`,
   ]);
-  report("idle RSS of the daemon vs the bare server", [`crude ${mib(absolute.rss)}, bare server ${mib(absolute.bareRss)}`, `ratio ${ratio(results.rss)}`]);
+  report("idle RSS of the daemon vs the bare server", [
+    `crude ${mib(absolute.rss)}, bare server ${mib(absolute.bareRss)}`,
+    `ratio ${ratio(results.rss)}`,
+  ]);
 }
 
 await main();

@@ -2,13 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { buildProgram } from "../../cli/program.js";
 import { PACKAGE_ROOT, VERSION } from "../../src/package.js";
 import { isolatedEnv, runCliInProcess, runCrude } from "../helpers/cli.js";
-
-function allCommands(command: Command): Command[] {
-  return command.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
-}
+import { definedCommands, definedProgram } from "../helpers/program.js";
 
 function helpOf(command: Command): string {
   let text = "";
@@ -23,22 +19,12 @@ describe("the crude program", () => {
     expect(result).toMatchObject({ code: 0, stdout: VERSION });
   });
 
-  it("gives every command a description and every group and verb examples in --help", () => {
-    const io = {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      stdin: process.stdin,
-      env: {},
-      interrupted: () => new Promise<void>(() => {}),
-    };
-    const program = buildProgram(io);
+  it("gives every command a description and examples in its --help", () => {
+    const program = definedProgram();
     expect(helpOf(program)).toContain("Examples:");
-    for (const command of allCommands(program)) {
-      if (command.name() === "help") continue;
-      expect(command.description(), command.name()).not.toBe("");
-      const isGroup = command.commands.length > 0;
-      const hasExamples = helpOf(command).includes("Examples:") || (!isGroup && helpOf(command.parent as Command).includes("Examples:"));
-      expect(hasExamples, `${command.parent?.name()} ${command.name()}`).toBe(true);
+    for (const { path, command } of definedCommands(program)) {
+      expect(command.description(), path.join(" ")).not.toBe("");
+      expect(helpOf(command), path.join(" ")).toContain("Examples:\n  $ crude ");
     }
   });
 
