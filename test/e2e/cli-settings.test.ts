@@ -90,6 +90,8 @@ describe("crude settings", () => {
       code: 2,
       stderr: "crude: invalid CRUDE_URL 'ftp://host': use http:// or https://\n",
     });
+    const overTls = await runCliInProcess(["--url", "https://127.0.0.1:1", "settings", "list"], { env });
+    expect(overTls.stderr).toContain("crude: cannot reach the crude daemon at https://127.0.0.1:1 (ECONNREFUSED)");
     const unreachable = await runCliInProcess(["--url", "http://127.0.0.1:1", "settings", "list"], { env });
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toBe(
