@@ -3,7 +3,7 @@ import type { Writable } from "node:stream";
 import type { StatusBody } from "../src/api-types.js";
 import { VERSION } from "../src/package.js";
 import { dataFiles, socketPathProblem } from "../src/paths.js";
-import { type Db, openDatabase } from "./db/database.js";
+import { openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrator.js";
 import { MIGRATIONS } from "./db/schema.js";
 import { buildFunctionApp } from "./http/function-app.js";
@@ -11,7 +11,9 @@ import { type Listener, listenSocket, listenTcp } from "./http/listeners.js";
 import { buildManagementApp } from "./http/management-app.js";
 import { acquirePidLock, removeQuietly } from "./runtime/pid-lock.js";
 import { ServerLog } from "./runtime/server-log.js";
+import { Teardown } from "./runtime/teardown.js";
 import { SettingsService } from "./settings/service.js";
+import { type DaemonIdentity, describeDaemon } from "./system/status.js";
 
 export interface DaemonOptions {
   dataDir: string;
@@ -59,15 +61,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   const log = new ServerLog(options.log);
   const lock = acquirePidLock(files.pid, options.dataDir);
-  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
-  const runCleanups = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  };
+  const teardown = new Teardown();
+  teardown.add(() => lock.release());
 
   try {
-    const startedAt = new Date();
-    const db: Db = openDatabase(files.database);
-    cleanups.push(() => {
+    const db = openDatabase(files.database);
+    teardown.add(() => {
       db.close();
     });
     const { from, to } = migrate(db, MIGRATIONS);
@@ -78,6 +77,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     settings.onChange((changed) => {
       const level = changed.get("log.level");
       if (level !== undefined) log.setLevel(level);
+      // Names only: values of future encrypted settings must not reach the log.
+      log.info(`settings changed: ${[...changed.keys()].join(", ")}`);
     });
     // The reference restores management access at every start when the list was emptied.
     if (settings.get("api.access-groups") === "") await settings.update({ "api.access-groups": "management" });
@@ -85,34 +86,28 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     // A socket file left by a dead daemon would make listen() fail; the pid lock proves it is stale.
     removeQuietly(socketPath);
 
-    const single = isSinglePort(options.functionPort, options.managementPort);
-    const ports = { function: 0, management: 0 };
+    const identity: DaemonIdentity = {
+      startedAt: new Date(),
+      dataDir: options.dataDir,
+      socketPath,
+      host: options.host,
+      singlePort: isSinglePort(options.functionPort, options.managementPort),
+      ports: { function: 0, management: 0 },
+    };
+    const { ports, singlePort: single } = identity;
     let stopRequested: () => void = () => {};
     const logFault = (message: string, error: unknown) => log.error(message, error);
     const managementDeps = {
       settings,
       authenticators: [],
       logFault,
-      status: (): StatusBody => ({
-        pid: process.pid,
-        version: VERSION,
-        startedAt: startedAt.toISOString(),
-        uptimeSeconds: Math.floor((Date.now() - startedAt.getTime()) / 1000),
-        dataDir: options.dataDir,
-        socket: socketPath,
-        host: options.host,
-        functionPort: ports.function,
-        managementPort: ports.management,
-        singlePort: single,
-        nodeVersion: process.version,
-        memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
-      }),
+      status: () => describeDaemon(identity),
       requestShutdown: () => stopRequested(),
     };
 
     const listeners: Listener[] = [];
     const grace = options.shutdownGraceMs ?? 10_000;
-    cleanups.push(async () => {
+    teardown.add(async () => {
       await Promise.all(listeners.map((listener) => listener.close(grace)));
       removeQuietly(socketPath);
     });
@@ -148,7 +143,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const stop = () => {
       stopping ??= (async () => {
         log.info("shutting down");
-        await runCleanups();
+        await teardown.run();
         log.info("stopped");
         markStopped();
       })();
@@ -157,7 +152,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     stopRequested = () => void stop();
     return { status: managementDeps.status, stop, stopped };
   } catch (error) {
-    await runCleanups();
+    await teardown.run();
     throw error;
   }
 }

@@ -139,8 +139,11 @@ describe("settings API", () => {
     expect(error.body).toEqual({ error: "Unknown setting name: nope" });
   });
 
-  it("applies log.level to the daemon's own log without a restart", async () => {
+  it("logs which settings changed, and applies log.level to the daemon's own log without a restart", async () => {
     const t = await startTestDaemon();
+    await t.socket.put("/api/settings", { body: { settings: { "server.name": "secretive", "metrics.retention-days": "90" } } });
+    expect(t.log()).toContain("settings changed: server.name\n");
+    expect(t.log()).not.toContain("secretive");
     await t.socket.put("/api/settings", { body: { settings: { "log.level": "none" } } });
     const before = t.log();
     await t.daemon.stop();
