@@ -5,7 +5,7 @@ import type { ApiClient } from "../src/api-client.js";
 import type { HealthBody, StatusBody } from "../src/api-types.js";
 import { CrudeError } from "../src/errors.js";
 import { PACKAGE_ROOT } from "../src/package.js";
-import { dataFiles } from "../src/paths.js";
+import { dataFiles, socketPathProblem } from "../src/paths.js";
 import type { CommandContext } from "./context.js";
 import { tailLines } from "./daemon-log.js";
 
@@ -29,6 +29,8 @@ export async function startDetached(ctx: CommandContext, runArgs: string[]): Pro
   const dataDir = await ctx.dataDir();
   const files = dataFiles(dataDir);
   const client = await ctx.localClient("crude daemon start");
+  const problem = socketPathProblem(client.where);
+  if (problem) throw new CrudeError(problem);
   if (await isHealthy(client)) {
     const status = await client.get<StatusBody>("/api/status");
     throw new CrudeError(`a crude daemon is already running for ${status.dataDir} (pid ${status.pid})`, 1, [

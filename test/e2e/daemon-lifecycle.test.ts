@@ -161,6 +161,10 @@ describe("crude daemon run", () => {
     expect(result.stderr).toMatch(/crude: socket path is too long for a Unix socket \(\d+ bytes, at most 107\)/);
     expect(result.stderr).toContain("--socket");
     expect(existsSync(join(deep, "crude.pid"))).toBe(false);
+    const start = await runCrude(["daemon", "start"], { env: isolatedEnv({ CRUDE_HOME: deep }) });
+    expect(start.code).toBe(1);
+    expect(start.stderr).toMatch(/^crude: socket path is too long for a Unix socket/);
+    expect(existsSync(join(deep, "daemon.log"))).toBe(false);
   });
 
   it("accepts a short --socket for a deep data dir", async () => {
