@@ -9,7 +9,6 @@ export interface RequestOptions {
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined>;
   headers?: Record<string, string>;
-  signal?: AbortSignal;
 }
 
 const UNREACHABLE_CODES = new Set([
@@ -101,7 +100,6 @@ export class ApiClient {
         method,
         path: (this.base.path ?? "") + path + queryString(options.query),
         headers,
-        signal: options.signal,
       });
       req.on("response", resolve);
       req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));

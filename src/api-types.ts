@@ -1,10 +1,5 @@
 /** JSON shapes of the management API, shared by the daemon's routes and the CLI. */
 
-export interface ErrorBody {
-  error: string;
-  details?: unknown;
-}
-
 export interface HealthBody {
   status: "ok";
   version: string;

@@ -1,14 +1,3 @@
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** "1500" (ms), "250ms", "5s", "10m", "1h30m", "7d" → milliseconds; undefined when malformed. */
-export function parseDuration(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== trimmed) return undefined;
-  return Math.round(parts.reduce((sum, [, n, unit]) => sum + Number(n) * (DURATION_UNITS[unit as string] ?? 0), 0));
-}
-
 /** Milliseconds → "850ms", "12.5s", "3m 20s", "2h 5m", "4d 3h". */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;

@@ -20,14 +20,8 @@ export class ServerLog {
     if (index >= 0) this.threshold = index;
   }
 
-  debug(message: string): void {
-    this.write("debug", message);
-  }
   info(message: string): void {
     this.write("info", message);
-  }
-  warn(message: string): void {
-    this.write("warn", message);
   }
   error(message: string, error?: unknown): void {
     this.write("error", error === undefined ? message : `${message}: ${formatError(error)}`);

@@ -1,20 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration, parseDuration } from "../../src/format.js";
-
-describe("parseDuration", () => {
-  it.each([
-    ["1500", 1500],
-    ["250ms", 250],
-    ["5s", 5000],
-    ["1.5s", 1500],
-    ["10m", 600_000],
-    ["1h30m", 5_400_000],
-    ["7d", 604_800_000],
-    [" 2s ", 2000],
-  ])("%s → %d ms", (text, ms) => expect(parseDuration(text)).toBe(ms));
-
-  it.each(["", "s", "5 s", "5x", "-5s", "1h 30m", "5sm", "abc"])("rejects %j", (text) => expect(parseDuration(text)).toBeUndefined());
-});
+import { formatBytes, formatDuration } from "../../src/format.js";
 
 describe("formatDuration", () => {
   it.each([
