@@ -83,7 +83,7 @@ Environment: FUNCTION_PORT, MANAGEMENT_PORT, CRUDE_HOST, CRUDE_HOME. Stops grace
         try {
           running = await startDaemon({
             dataDir: await ctx.dataDir(),
-            socketPath: ctx.options.socket ?? ctx.io.env.CRUDE_SOCKET,
+            socketPath: await ctx.socketPath(),
             ...listen,
             log: ctx.io.stdout,
           });
