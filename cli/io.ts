@@ -14,6 +14,12 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // `crude … | head -1`: once the reader is gone nothing more can be shown; end quietly
+  // like other Unix tools instead of crashing with a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { PACKAGE_ROOT, VERSION } from "../../src/package.js";
-import { isolatedEnv, runCliInProcess, runCrude } from "../helpers/cli.js";
+import { CRUDE_BIN, isolatedEnv, runCliInProcess, runCrude } from "../helpers/cli.js";
 import { definedCommands, definedProgram } from "../helpers/program.js";
 
 function helpOf(command: Command): string {
@@ -26,6 +27,15 @@ describe("the crude program", () => {
       expect(command.description(), path.join(" ")).not.toBe("");
       expect(helpOf(command), path.join(" ")).toContain("Examples:\n  $ crude ");
     }
+  });
+
+  it("ends quietly when the reader of its output goes away (crude … | head -1)", async () => {
+    const child = execa(process.execPath, [CRUDE_BIN, "--help"], { env: isolatedEnv(), extendEnv: false, reject: false });
+    // Close the read end before the CLI has booted, so its first write meets a closed pipe.
+    child.stdout.destroy();
+    const result = await child;
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
   });
 
   it("treats unknown commands and flags as usage errors with a suggestion", async () => {
