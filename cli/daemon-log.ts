@@ -15,7 +15,7 @@ export function tailLines(path: string, count: number, fromByte = 0): string[] {
     readSync(fd, buffer, 0, buffer.length, start);
     const lines = buffer.toString("utf8").split("\n");
     if (lines.at(-1) === "") lines.pop();
-    return lines.slice(-count);
+    return count === 0 ? [] : lines.slice(-count);
   } finally {
     closeSync(fd);
   }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, statSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ApiClient } from "../src/api-client.js";
 import type { HealthBody, StatusBody } from "../src/api-types.js";
@@ -10,6 +10,17 @@ import type { CommandContext } from "./context.js";
 import { tailLines } from "./daemon-log.js";
 
 export const START_TIMEOUT_MS = 10_000;
+
+/** A daemon log beyond this size is moved to daemon.log.1 (replacing the older one) at the next start. */
+export const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
+
+function rotateLog(path: string): void {
+  try {
+    if (statSync(path).size > LOG_ROTATE_BYTES) renameSync(path, `${path}.1`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
 
 /** GET /api/health, false when nothing answers. */
 export async function isHealthy(client: ApiClient): Promise<boolean> {
@@ -39,6 +50,7 @@ export async function startDetached(ctx: CommandContext, runArgs: string[]): Pro
   }
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  rotateLog(files.daemonLog);
   const logFd = openSync(files.daemonLog, "a", 0o600);
   const logStart = statSync(files.daemonLog).size;
   // node:child_process rather than execa: execa's types refuse a log file descriptor held in a

@@ -2,13 +2,14 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { createServer } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import type { StatusBody } from "../../src/api-types.js";
 import { dataFiles } from "../../src/paths.js";
 import { isProcessRunning } from "../../src/process.js";
 import { deferCleanup, tempDir } from "../helpers/cleanup.js";
-import { isolatedEnv, runCrude } from "../helpers/cli.js";
-import { spawnDaemon } from "../helpers/process-daemon.js";
+import { CRUDE_BIN, isolatedEnv, runCrude } from "../helpers/cli.js";
+import { spawnDaemon, waitFor } from "../helpers/process-daemon.js";
 
 /** `crude daemon start` on a temp data dir with free ports; stopped after the test. */
 async function freePort(): Promise<number> {
@@ -106,6 +107,39 @@ describe("crude daemon start / status / stop", () => {
     expect(logs.stdout).toMatch(/info\s+crude .* started \(pid \d+\)/);
     const bad = await runCrude(["daemon", "logs", "-n", "many"], { env });
     expect(bad.code).toBe(2);
+  });
+
+  it("follows the log until interrupted, then exits 0", async () => {
+    const { env, started } = await startInBackground();
+    expect(started.code).toBe(0);
+    const follower = execa(process.execPath, [CRUDE_BIN, "daemon", "logs", "--follow", "-n", "0"], {
+      env,
+      extendEnv: false,
+      reject: false,
+    });
+    let seen = "";
+    follower.stdout.on("data", (chunk) => {
+      seen += chunk;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await runCrude(["settings", "set", "server.name=followed"], { env })).code).toBe(0);
+    await waitFor("the followed line", async () => (seen.includes("settings changed: server.name") ? true : undefined));
+    follower.kill("SIGINT");
+    const result = await follower;
+    expect(result.exitCode).toBe(0);
+    expect(seen).not.toContain("started (pid");
+  });
+
+  it("moves a daemon log over 10 MiB aside at the next start", async () => {
+    const dataDir = tempDir();
+    const log = dataFiles(dataDir).daemonLog;
+    writeFileSync(log, `${"old line\n".repeat(1_200_000)}`);
+    const { env, started } = await startInBackground(dataDir, ["--json", "-q"]);
+    expect(started.code, started.stderr).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ dataDir, pid: expect.any(Number) });
+    expect(statSync(`${log}.1`).size).toBeGreaterThan(10 * 1024 * 1024);
+    expect(readFileSync(log, "utf8")).not.toContain("old line");
+    expect((await runCrude(["daemon", "stop", "-q"], { env })).stdout).toBe("");
   });
 
   it("explains that there is no log before the first background start", async () => {
