@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, type Stats } from "node:fs";
 import type { Writable } from "node:stream";
 import type { StatusBody } from "../src/api-types.js";
 import { VERSION } from "../src/package.js";
@@ -48,6 +48,21 @@ export function isSinglePort(functionPort: number, managementPort: number): bool
   return functionPort === managementPort && functionPort !== 0;
 }
 
+/**
+ * A socket file left by a dead daemon would make listen() fail; holding the pid lock proves
+ * it is stale. Anything else at that path belongs to someone else and is left alone.
+ */
+function removeStaleSocket(socketPath: string): void {
+  let stats: Stats;
+  try {
+    stats = lstatSync(socketPath);
+  } catch {
+    return;
+  }
+  if (!stats.isSocket()) throw new DaemonStartError(`${socketPath} exists and is not a socket; remove it or choose another --socket`);
+  removeQuietly(socketPath);
+}
+
 /** Starts a daemon in this process: the composition root of every domain. */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const files = dataFiles(options.dataDir);
@@ -56,8 +71,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   if (problem) throw new DaemonStartError(problem);
 
   // The data directory holds keys and secrets: owner-only, also when it already existed.
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  chmodSync(options.dataDir, 0o700);
+  try {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(options.dataDir, 0o700);
+  } catch (error) {
+    throw new DaemonStartError(`cannot use ${options.dataDir} as the data directory: ${(error as Error).message}`);
+  }
 
   const log = new ServerLog(options.log);
   const lock = acquirePidLock(files.pid, options.dataDir);
@@ -83,8 +102,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     // The reference restores management access at every start when the list was emptied.
     if (settings.get("api.access-groups") === "") await settings.update({ "api.access-groups": "management" });
 
-    // A socket file left by a dead daemon would make listen() fail; the pid lock proves it is stale.
-    removeQuietly(socketPath);
+    removeStaleSocket(socketPath);
 
     const identity: DaemonIdentity = {
       startedAt: new Date(),

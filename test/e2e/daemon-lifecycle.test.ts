@@ -245,6 +245,36 @@ describe("crude daemon run", () => {
     expect(result.stderr).toContain("invalid port '99999'");
   });
 
+  it("leaves a file that is not a socket alone and says so", async () => {
+    const dataDir = tempDir();
+    const notSocket = join(dataDir, "precious.txt");
+    writeFileSync(notSocket, "keep me");
+    const result = await runCrude([
+      "daemon",
+      "run",
+      "--data-dir",
+      dataDir,
+      "--socket",
+      notSocket,
+      "--function-port",
+      "0",
+      "--management-port",
+      "0",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`crude: ${notSocket} exists and is not a socket; remove it or choose another --socket`);
+    expect(readFileSync(notSocket, "utf8")).toBe("keep me");
+    expect(existsSync(dataFiles(dataDir).pid)).toBe(false);
+  });
+
+  it("explains a data directory it cannot create", async () => {
+    const file = join(tempDir(), "a-file");
+    writeFileSync(file, "");
+    const result = await runCrude(["daemon", "run", "--data-dir", join(file, "data"), "--function-port", "0", "--management-port", "0"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^crude: cannot use .*a-file\/data as the data directory: ENOTDIR/);
+  });
+
   it("treats a corrupt pid file as stale", async () => {
     const dataDir = tempDir();
     writeFileSync(dataFiles(dataDir).pid, "garbage\n");
