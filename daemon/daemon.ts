@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync, type Stats } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
 import type { StatusBody } from "../src/api-types.js";
 import { VERSION } from "../src/package.js";
@@ -9,7 +9,7 @@ import { MIGRATIONS } from "./db/schema.js";
 import { buildFunctionApp } from "./http/function-app.js";
 import { type Listener, listenSocket, listenTcp } from "./http/listeners.js";
 import { buildManagementApp } from "./http/management-app.js";
-import { acquirePidLock, removeQuietly } from "./runtime/pid-lock.js";
+import { acquirePidLock } from "./runtime/pid-lock.js";
 import { ServerLog } from "./runtime/server-log.js";
 import { Teardown } from "./runtime/teardown.js";
 import { SettingsService } from "./settings/service.js";
@@ -46,21 +46,6 @@ export class DaemonStartError extends Error {
 /** Single-port mode is asked for with two equal non-zero ports; two zeros mean two free ports. */
 export function isSinglePort(functionPort: number, managementPort: number): boolean {
   return functionPort === managementPort && functionPort !== 0;
-}
-
-/**
- * A socket file left by a dead daemon would make listen() fail; holding the pid lock proves
- * it is stale. Anything else at that path belongs to someone else and is left alone.
- */
-function removeStaleSocket(socketPath: string): void {
-  let stats: Stats;
-  try {
-    stats = lstatSync(socketPath);
-  } catch {
-    return;
-  }
-  if (!stats.isSocket()) throw new DaemonStartError(`${socketPath} exists and is not a socket; remove it or choose another --socket`);
-  removeQuietly(socketPath);
 }
 
 /** Starts a daemon in this process: the composition root of every domain. */
@@ -102,8 +87,6 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     // The reference restores management access at every start when the list was emptied.
     if (settings.get("api.access-groups") === "") await settings.update({ "api.access-groups": "management" });
 
-    removeStaleSocket(socketPath);
-
     const identity: DaemonIdentity = {
       startedAt: new Date(),
       dataDir: options.dataDir,
@@ -127,7 +110,6 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const grace = options.shutdownGraceMs ?? 10_000;
     teardown.add(async () => {
       await Promise.all(listeners.map((listener) => listener.close(grace)));
-      removeQuietly(socketPath);
     });
 
     const management = await listenTcp(

@@ -1,4 +1,4 @@
-import { chmodSync } from "node:fs";
+import { chmodSync, lstatSync, type Stats, unlinkSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
@@ -48,8 +48,28 @@ export async function listenTcp(app: Hono, host: string, port: number, role: str
   return toListener(server, (server.address() as AddressInfo).port);
 }
 
-/** The control socket; 0600 so only the daemon's user, the local owner, can connect. */
+/**
+ * A socket file left by a dead daemon would make listen() fail. The caller holds the data
+ * directory's pid lock, which proves such a file stale; anything that is not a socket belongs
+ * to someone else and is left alone.
+ */
+function removeStaleSocket(socketPath: string): void {
+  let stats: Stats;
+  try {
+    stats = lstatSync(socketPath);
+  } catch {
+    return;
+  }
+  if (!stats.isSocket()) throw new ListenError(`${socketPath} exists and is not a socket; remove it or choose another --socket`);
+  unlinkSync(socketPath);
+}
+
+/**
+ * The control socket; 0600 so only the daemon's user, the local owner, can connect. Closing
+ * the server unlinks the socket file.
+ */
 export async function listenSocket(app: Hono, socketPath: string): Promise<Listener> {
+  removeStaleSocket(socketPath);
   const server = createServer(app);
   await listen(server, (done) => server.listen(socketPath, done), `socket ${socketPath}`);
   chmodSync(socketPath, 0o600);

@@ -36,7 +36,7 @@ export function acquirePidLock(pidPath: string, dataDir: string): PidLock {
   }
 }
 
-export function readPid(pidPath: string): number | undefined {
+function readPid(pidPath: string): number | undefined {
   try {
     const pid = Number.parseInt(readFileSync(pidPath, "utf8").trim(), 10);
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
@@ -49,7 +49,7 @@ export function readPid(pidPath: string): number | undefined {
  * Alive, and — where /proc tells — a Node process, so a pid recycled by an unrelated
  * program after a `kill -9` does not lock the data directory forever.
  */
-export function isDaemonProcess(pid: number): boolean {
+function isDaemonProcess(pid: number): boolean {
   if (pid === process.pid) return true;
   if (!isProcessRunning(pid)) return false;
   try {
@@ -64,7 +64,7 @@ function removeIfOurs(pidPath: string): void {
   if (readPid(pidPath) === process.pid) removeQuietly(pidPath);
 }
 
-export function removeQuietly(path: string): void {
+function removeQuietly(path: string): void {
   try {
     unlinkSync(path);
   } catch (error) {
