@@ -1,34 +1,24 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { ApiClient } from "../src/api-client.js";
-import type { HealthBody, StatusBody } from "../src/api-types.js";
+import type { StatusBody } from "../src/api-types.js";
 import { CrudeError } from "../src/errors.js";
 import { PACKAGE_ROOT } from "../src/package.js";
 import { dataFiles, socketPathProblem } from "../src/paths.js";
 import type { CommandContext } from "./context.js";
 import { tailLines } from "./daemon-log.js";
+import { isHealthy, waitUntil } from "./daemon-wait.js";
 
-export const START_TIMEOUT_MS = 10_000;
+const START_TIMEOUT_MS = 10_000;
 
 /** A daemon log beyond this size is moved to daemon.log.1 (replacing the older one) at the next start. */
-export const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
+const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
 
 function rotateLog(path: string): void {
   try {
     if (statSync(path).size > LOG_ROTATE_BYTES) renameSync(path, `${path}.1`);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-}
-
-/** GET /api/health, false when nothing answers. */
-export async function isHealthy(client: ApiClient): Promise<boolean> {
-  try {
-    await client.get<HealthBody>("/api/health");
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -67,11 +57,8 @@ export async function startDetached(ctx: CommandContext, runArgs: string[]): Pro
   });
   child.unref();
 
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline && exitCode === undefined) {
-    if (await isHealthy(client)) return client.get<StatusBody>("/api/status");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const answered = await waitUntil(async () => exitCode !== undefined || (await isHealthy(client)), START_TIMEOUT_MS);
+  if (answered && exitCode === undefined) return client.get<StatusBody>("/api/status");
   const tail = tailLines(files.daemonLog, 20, logStart);
   const why =
     exitCode !== undefined ? `the daemon exited with code ${exitCode}` : `the daemon did not answer within ${START_TIMEOUT_MS / 1000} s`;

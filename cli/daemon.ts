@@ -132,13 +132,12 @@ Environment: FUNCTION_PORT, MANAGEMENT_PORT, CRUDE_HOST, CRUDE_HOME. Stops grace
     .action(
       action(io, async (ctx) => {
         const client = await ctx.localClient("crude daemon stop");
-        const { isHealthy } = await import("./daemon-start.js");
+        const { isHealthy, waitUntil } = await import("./daemon-wait.js");
         const status = await fetchStatus(ctx);
         await client.post("/api/daemon/shutdown");
-        const deadline = Date.now() + STOP_TIMEOUT_MS;
-        while ((await isHealthy(client)) || isProcessRunning(status.pid)) {
-          if (Date.now() > deadline) throw new CrudeError(`the daemon (pid ${status.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s`);
-          await new Promise((resolve) => setTimeout(resolve, 50));
+        const gone = async () => !isProcessRunning(status.pid) && !(await isHealthy(client));
+        if (!(await waitUntil(gone, STOP_TIMEOUT_MS))) {
+          throw new CrudeError(`the daemon (pid ${status.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s`);
         }
         if (ctx.json) return ctx.printJson({ stopped: true, pid: status.pid });
         if (!ctx.options.quiet) ctx.out(`crude daemon stopped (pid ${status.pid})`);
