@@ -80,9 +80,37 @@ const BARE_CLIENT = `
 const req = require("node:http").request({ socketPath: process.argv[1], path: "/api/settings", agent: false }, (res) => { res.pipe(process.stdout); });
 req.end();`;
 
-function report(title, rows) {
-  console.log(`\n${title}`);
-  for (const row of rows) console.log(`  ${row}`);
+const ms = (value) => `${value.toFixed(1)} ms`;
+const mib = (value) => `${(value / 1024 / 1024).toFixed(1)} MiB`;
+
+/** What is reported: each contender against its baseline, per round, in the same run. */
+const COMPARISONS = [
+  { title: "crude --version vs `node -e 0`", crude: "version", base: "bareNode", baseName: "bare node", unit: ms },
+  {
+    title: "crude settings list vs a bare node:http GET /api/settings on the same socket",
+    crude: "list",
+    base: "bareRequest",
+    baseName: "bare request",
+    unit: ms,
+  },
+  {
+    title: "daemon cold start to healthy vs a bare node:http server on a Unix socket",
+    crude: "start",
+    base: "bareStart",
+    baseName: "bare server",
+    unit: ms,
+  },
+  { title: "idle RSS of the daemon vs the bare server", crude: "rss", base: "bareRss", baseName: "bare server", unit: mib },
+];
+
+function report(perRound) {
+  console.log(`\ncrude benchmarks: ${ROUNDS} rounds x ${RUNS_PER_ROUND} runs, median of per-round ratios, Node ${process.version}`);
+  for (const { title, crude, base, baseName, unit } of COMPARISONS) {
+    const ratios = perRound[crude].map((value, round) => value / perRound[base][round]);
+    console.log(`\n${title}`);
+    console.log(`  crude ${unit(median(perRound[crude]))}, ${baseName} ${unit(median(perRound[base]))}`);
+    console.log(`  ratio ${median(ratios).toFixed(2)}x (rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})`);
+  }
 }
 
 async function main() {
@@ -92,21 +120,18 @@ async function main() {
   const bareSocket = join(dir, "bare.sock");
   const daemonArgs = [CRUDE, "daemon", "run", "--function-port", "0", "--management-port", "0"];
 
-  const results = { version: [], list: [], start: [], rss: [] };
-  const absolute = { bareNode: [], version: [], bareRequest: [], list: [], bareStart: [], start: [], bareRss: [], rss: [] };
+  // One value per round and contender: a round's median for commands, the single reading otherwise.
+  const perRound = { bareNode: [], version: [], bareRequest: [], list: [], bareStart: [], start: [], bareRss: [], rss: [] };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       // Cold start to healthy, and idle RSS a moment later: crude's daemon vs a bare node:http server.
       const bare = await startServer(["-e", BARE_SERVER, bareSocket], env, bareSocket);
       const daemon = await startServer(daemonArgs, env, socket);
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const [bareRss, rss] = [rssBytes(bare.pid), rssBytes(daemon.pid)];
-      absolute.bareStart.push(bare.readyMs);
-      absolute.start.push(daemon.readyMs);
-      absolute.bareRss.push(bareRss);
-      absolute.rss.push(rss);
-      results.start.push(daemon.readyMs / bare.readyMs);
-      results.rss.push(rss / bareRss);
+      perRound.bareStart.push(bare.readyMs);
+      perRound.start.push(daemon.readyMs);
+      perRound.bareRss.push(rssBytes(bare.pid));
+      perRound.rss.push(rssBytes(daemon.pid));
       await bare.stop();
 
       // Short commands against the running daemon, interleaved with their bare baselines.
@@ -118,35 +143,14 @@ async function main() {
         times.list.push(timeCommand([CRUDE, "settings", "list"], env));
       }
       await daemon.stop();
-      for (const key of Object.keys(times)) absolute[key].push(median(times[key]));
-      results.version.push(median(times.version) / median(times.bareNode));
-      results.list.push(median(times.list) / median(times.bareRequest));
+      for (const key of Object.keys(times)) perRound[key].push(median(times[key]));
       process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const ms = (values) => `${median(values).toFixed(1)} ms`;
-  const mib = (values) => `${(median(values) / 1024 / 1024).toFixed(1)} MiB`;
-  const ratio = (values) => `${median(values).toFixed(2)}x (rounds: ${values.map((v) => v.toFixed(2)).join(" ")})`;
-  console.log(`\ncrude benchmarks: ${ROUNDS} rounds x ${RUNS_PER_ROUND} runs, median of per-round ratios, Node ${process.version}`);
-  report("crude --version vs `node -e 0`", [
-    `crude ${ms(absolute.version)}, bare node ${ms(absolute.bareNode)}`,
-    `ratio ${ratio(results.version)}`,
-  ]);
-  report("crude settings list vs a bare node:http GET /api/settings on the same socket", [
-    `crude ${ms(absolute.list)}, bare request ${ms(absolute.bareRequest)}`,
-    `ratio ${ratio(results.list)}`,
-  ]);
-  report("daemon cold start to healthy vs a bare node:http server on a Unix socket", [
-    `crude ${ms(absolute.start)}, bare server ${ms(absolute.bareStart)}`,
-    `ratio ${ratio(results.start)}`,
-  ]);
-  report("idle RSS of the daemon vs the bare server", [
-    `crude ${mib(absolute.rss)}, bare server ${mib(absolute.bareRss)}`,
-    `ratio ${ratio(results.rss)}`,
-  ]);
+  report(perRound);
 }
 
 await main();
