@@ -1,9 +1,9 @@
 import { UsageError } from "../src/errors.js";
 import type { Env } from "../src/paths.js";
 
-export const DEFAULT_FUNCTION_PORT = 8000;
-export const DEFAULT_MANAGEMENT_PORT = 9000;
-export const DEFAULT_HOST = "127.0.0.1";
+const DEFAULT_FUNCTION_PORT = 8000;
+const DEFAULT_MANAGEMENT_PORT = 9000;
+const DEFAULT_HOST = "127.0.0.1";
 
 const isPort = (text: string) => /^\d+$/.test(text) && Number(text) <= 65535;
 

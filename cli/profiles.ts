@@ -14,11 +14,11 @@ interface Store {
   profiles: Record<string, Profile>;
 }
 
-export const DEFAULT_PROFILE = "default";
+const DEFAULT_PROFILE = "default";
 const PROFILE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 
 /** `$CRUDE_CONFIG_DIR`, else `$XDG_CONFIG_HOME/crude`, else `~/.config/crude`. */
-export function configDir(env: Env): string {
+function configDir(env: Env): string {
   if (env.CRUDE_CONFIG_DIR) return env.CRUDE_CONFIG_DIR;
   return join(env.XDG_CONFIG_HOME || join(homedir(), ".config"), "crude");
 }

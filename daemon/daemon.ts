@@ -44,7 +44,7 @@ export class DaemonStartError extends Error {
 }
 
 /** Single-port mode is asked for with two equal non-zero ports; two zeros mean two free ports. */
-export function isSinglePort(functionPort: number, managementPort: number): boolean {
+function isSinglePort(functionPort: number, managementPort: number): boolean {
   return functionPort === managementPort && functionPort !== 0;
 }
 

@@ -27,7 +27,7 @@ export function dataFiles(dataDir: string) {
  * Linux's sockaddr_un holds 108 bytes including the terminating NUL (macOS: 104).
  * Node reports an overlong path only as a cryptic EINVAL, so callers check first.
  */
-export const MAX_SOCKET_PATH_BYTES = process.platform === "linux" ? 107 : 103;
+const MAX_SOCKET_PATH_BYTES = process.platform === "linux" ? 107 : 103;
 
 export function socketPathProblem(socketPath: string): string | undefined {
   const bytes = Buffer.byteLength(socketPath);

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { HttpError } from "./errors.js";
 
 /** Parses a JSON request body; anything unparsable is the spec's 400 `Invalid JSON body`. */
-export async function readJsonBody(c: Context): Promise<unknown> {
+async function readJsonBody(c: Context): Promise<unknown> {
   const text = await c.req.text();
   try {
     return JSON.parse(text);

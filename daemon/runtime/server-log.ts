@@ -1,8 +1,8 @@
 import type { Writable } from "node:stream";
 import { inspect } from "node:util";
 
-export const SERVER_LOG_LEVELS = ["debug", "info", "warn", "error", "none"] as const;
-export type ServerLogLevel = (typeof SERVER_LOG_LEVELS)[number];
+const SERVER_LOG_LEVELS = ["debug", "info", "warn", "error", "none"] as const;
+type ServerLogLevel = (typeof SERVER_LOG_LEVELS)[number];
 
 /** The daemon's own diagnostic log (not handler logs): one timestamped line per event. */
 export class ServerLog {
