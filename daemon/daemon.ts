@@ -3,12 +3,17 @@ import type { Writable } from "node:stream";
 import type { StatusBody } from "../src/api-types.js";
 import { VERSION } from "../src/package.js";
 import { dataFiles, socketPathProblem } from "../src/paths.js";
+import { openKeyring } from "./crypto/open-keyring.js";
+import { KeyRotation } from "./crypto/rotation.js";
 import { openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrator.js";
 import { MIGRATIONS } from "./db/schema.js";
+import { ScopeCleanup } from "./db/scope-cleanup.js";
 import { buildFunctionApp } from "./http/function-app.js";
 import { type Listener, listenSocket, listenTcp } from "./http/listeners.js";
 import { buildManagementApp } from "./http/management-app.js";
+import { apiKeyAuthenticator } from "./keys/management-access.js";
+import { apiKeyValueColumn, KeysService } from "./keys/service.js";
 import { acquirePidLock } from "./runtime/pid-lock.js";
 import { ServerLog } from "./runtime/server-log.js";
 import { Teardown } from "./runtime/teardown.js";
@@ -84,8 +89,19 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       // Names only: values of future encrypted settings must not reach the log.
       log.info(`settings changed: ${[...changed.keys()].join(", ")}`);
     });
+
+    const encryptedColumns = [apiKeyValueColumn(db)];
+    const keyring = openKeyring(files.encryptionKeys, db, encryptedColumns, log);
+    const reportDecryptionFailure = (what: string, error: Error) => log.error(`${what} does not decrypt: ${error.message}`);
+    const scopes = new ScopeCleanup();
+    const keys = new KeysService(db, keyring, scopes, reportDecryptionFailure);
+    await keys.ensureManagementGroup();
     // The reference restores management access at every start when the list was emptied.
     if (settings.get("api.access-groups") === "") await settings.update({ "api.access-groups": "management" });
+
+    const rotation = new KeyRotation(keyring, encryptedColumns, settings, log);
+    rotation.start();
+    teardown.add(() => rotation.stop());
 
     const identity: DaemonIdentity = {
       startedAt: new Date(),
@@ -100,7 +116,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const logFault = (message: string, error: unknown) => log.error(message, error);
     const managementDeps = {
       settings,
-      authenticators: [],
+      keys,
+      rotation,
+      authenticators: [apiKeyAuthenticator(keys, () => settings.get("api.access-groups"))],
       logFault,
       status: () => describeDaemon(identity),
       requestShutdown: () => stopRequested(),

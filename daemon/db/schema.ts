@@ -1,8 +1,12 @@
+import { cryptoMigrations } from "../crypto/migrations.js";
+import { keysMigrations } from "../keys/migrations.js";
+import { secretsMigrations } from "../secrets/migrations.js";
 import { settingsMigrations } from "../settings/migrations.js";
+import { usersMigrations } from "../users/migrations.js";
 import type { Migration } from "./migrator.js";
 
 /**
  * Every domain's migrations in the one global order they are applied in. A domain adds its
  * steps in its own folder and lists them here; versions never change once released.
  */
-export const MIGRATIONS: readonly Migration[] = [...settingsMigrations];
+export const MIGRATIONS: readonly Migration[] = [...settingsMigrations, ...cryptoMigrations, ...keysMigrations, ...secretsMigrations, ...usersMigrations];

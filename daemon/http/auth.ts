@@ -9,8 +9,10 @@ export type Authenticator = (c: Context) => Promise<Principal | undefined> | Pri
 
 export type AuthVariables = { principal: Principal };
 
-/** Paths under /api that answer without credentials. */
-const PUBLIC_PATHS = new Set(["/api/health"]);
+/** Paths under /api that answer without credentials: health, and sign-up/sign-in themselves. */
+function isPublic(path: string): boolean {
+  return path === "/api/health" || path.startsWith("/api/auth/");
+}
 
 /**
  * Over TCP every /api route except the public ones needs a credential one of the
@@ -19,7 +21,7 @@ const PUBLIC_PATHS = new Set(["/api/health"]);
  */
 export function requireTcpAuth(authenticators: readonly Authenticator[]): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    if (PUBLIC_PATHS.has(c.req.path)) return next();
+    if (isPublic(c.req.path)) return next();
     for (const authenticate of authenticators) {
       const principal = await authenticate(c);
       if (principal) {

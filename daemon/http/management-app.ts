@@ -1,5 +1,9 @@
 import { Hono } from "hono";
 import type { StatusBody } from "../../src/api-types.js";
+import { encryptionRoutes } from "../crypto/routes.js";
+import type { KeyRotation } from "../crypto/rotation.js";
+import { keyGroupRoutes, keyRoutes } from "../keys/routes.js";
+import type { KeysService } from "../keys/service.js";
 import { settingsRoutes } from "../settings/routes.js";
 import type { SettingsService } from "../settings/service.js";
 import { systemRoutes } from "../system/routes.js";
@@ -10,6 +14,8 @@ import { dynamicBodyLimit, securityHeaders } from "./middleware.js";
 
 export interface ManagementDeps {
   settings: SettingsService;
+  keys: KeysService;
+  rotation: KeyRotation;
   authenticators: readonly Authenticator[];
   status: () => StatusBody;
   requestShutdown: () => void;
@@ -31,6 +37,9 @@ export function buildManagementApp(deps: ManagementDeps, transport: "socket" | "
   api.use(dynamicBodyLimit(() => deps.settings.getInteger("api.max-body-bytes")));
   api.route("/", systemRoutes(deps));
   api.route("/settings", settingsRoutes(deps.settings));
+  api.route("/key-groups", keyGroupRoutes(deps.keys));
+  api.route("/keys", keyRoutes(deps.keys));
+  api.route("/encryption-keys", encryptionRoutes(deps.rotation));
   app.route("/api", api);
 
   if (options.serveRun) mountRun(app);

@@ -23,6 +23,9 @@ export class ServerLog {
   info(message: string): void {
     this.write("info", message);
   }
+  warn(message: string): void {
+    this.write("warn", message);
+  }
   error(message: string, error?: unknown): void {
     this.write("error", error === undefined ? message : `${message}: ${formatError(error)}`);
   }
