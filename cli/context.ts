@@ -45,6 +45,11 @@ export class CommandContext {
     this.io.stdout.write(`${text}\n`);
   }
 
+  /** One line each, nothing at all for none (`--quiet` lists of IDs). */
+  outLines(lines: readonly string[]): void {
+    for (const line of lines) this.out(line);
+  }
+
   err(text: string): void {
     this.io.stderr.write(`${text}\n`);
   }

@@ -5,7 +5,9 @@ import { examples } from "./action.js";
 import { registerCompletion } from "./completion.js";
 import { registerConfig } from "./config.js";
 import { registerDaemon } from "./daemon.js";
+import { registerEncryption } from "./encryption.js";
 import type { Io } from "./io.js";
+import { registerKeys } from "./keys.js";
 import { registerSettings } from "./settings.js";
 
 export function buildProgram(io: Io): Command {
@@ -32,6 +34,8 @@ Run 'crude <command> --help' for a command's flags and examples.\n`,
 
   registerDaemon(program, io);
   registerSettings(program, io);
+  registerKeys(program, io);
+  registerEncryption(program, io);
   registerConfig(program, io);
   registerCompletion(program, io);
 

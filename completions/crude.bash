@@ -10,6 +10,8 @@ _crude() {
     case "$node $word" in
       'crude daemon') node='crude daemon' ;;
       'crude settings') node='crude settings' ;;
+      'crude keys') node='crude keys' ;;
+      'crude encryption') node='crude encryption' ;;
       'crude config') node='crude config' ;;
       'crude completion') node='crude completion' ;;
       'crude --socket'|'crude '*' --socket') value='path' ;;
@@ -32,6 +34,32 @@ _crude() {
       'crude settings list'|'crude settings ls') node='crude settings list' ;;
       'crude settings get') node='crude settings get' ;;
       'crude settings set') node='crude settings set' ;;
+      'crude keys groups') node='crude keys groups' ;;
+      'crude keys list'|'crude keys ls') node='crude keys list' ;;
+      'crude keys get') node='crude keys get' ;;
+      'crude keys create') node='crude keys create' ;;
+      'crude keys update') node='crude keys update' ;;
+      'crude keys delete'|'crude keys rm') node='crude keys delete' ;;
+      'crude keys groups list'|'crude keys groups ls') node='crude keys groups list' ;;
+      'crude keys groups get') node='crude keys groups get' ;;
+      'crude keys groups create') node='crude keys groups create' ;;
+      'crude keys groups update') node='crude keys groups update' ;;
+      'crude keys groups delete'|'crude keys groups rm') node='crude keys groups delete' ;;
+      'crude keys groups create -d'|'crude keys groups create '*' -d'|'crude keys groups create --description'|'crude keys groups create '*' --description') value='text' ;;
+      'crude keys groups update -d'|'crude keys groups update '*' -d'|'crude keys groups update --description'|'crude keys groups update '*' --description') value='text' ;;
+      'crude keys list -g'|'crude keys list '*' -g'|'crude keys list --group'|'crude keys list '*' --group') value='group' ;;
+      'crude keys get -g'|'crude keys get '*' -g'|'crude keys get --group'|'crude keys get '*' --group') value='group' ;;
+      'crude keys create -g'|'crude keys create '*' -g'|'crude keys create --group'|'crude keys create '*' --group') value='group' ;;
+      'crude keys create -n'|'crude keys create '*' -n'|'crude keys create --name'|'crude keys create '*' --name') value='name' ;;
+      'crude keys create --value'|'crude keys create '*' --value') value='value' ;;
+      'crude keys create -d'|'crude keys create '*' -d'|'crude keys create --description'|'crude keys create '*' --description') value='text' ;;
+      'crude keys update -g'|'crude keys update '*' -g'|'crude keys update --group'|'crude keys update '*' --group') value='group' ;;
+      'crude keys update -n'|'crude keys update '*' -n'|'crude keys update --name'|'crude keys update '*' --name') value='name' ;;
+      'crude keys update --value'|'crude keys update '*' --value') value='value' ;;
+      'crude keys update -d'|'crude keys update '*' -d'|'crude keys update --description'|'crude keys update '*' --description') value='text' ;;
+      'crude keys delete -g'|'crude keys delete '*' -g'|'crude keys delete --group'|'crude keys delete '*' --group') value='group' ;;
+      'crude encryption status') node='crude encryption status' ;;
+      'crude encryption rotate') node='crude encryption rotate' ;;
       'crude config list'|'crude config ls') node='crude config list' ;;
       'crude config get') node='crude config get' ;;
       'crude config set') node='crude config set' ;;
@@ -48,11 +76,21 @@ _crude() {
     [[ "$node " == 'crude daemon run '* ]] && candidates+=' --host --function-port --management-port'
     [[ "$node " == 'crude daemon start '* ]] && candidates+=' --host --function-port --management-port'
     [[ "$node " == 'crude daemon logs '* ]] && candidates+=' --lines --follow'
+    [[ "$node " == 'crude keys groups create '* ]] && candidates+=' --description'
+    [[ "$node " == 'crude keys groups update '* ]] && candidates+=' --description'
+    [[ "$node " == 'crude keys list '* ]] && candidates+=' --group --show-values'
+    [[ "$node " == 'crude keys get '* ]] && candidates+=' --group --show-values'
+    [[ "$node " == 'crude keys create '* ]] && candidates+=' --group --name --value --description'
+    [[ "$node " == 'crude keys update '* ]] && candidates+=' --group --name --value --description'
+    [[ "$node " == 'crude keys delete '* ]] && candidates+=' --group'
   else
     case $node in
-      'crude') candidates='daemon settings config completion' ;;
+      'crude') candidates='daemon settings keys encryption config completion' ;;
       'crude daemon') candidates='run start stop status logs' ;;
       'crude settings') candidates='list get set' ;;
+      'crude keys') candidates='groups list get create update delete' ;;
+      'crude keys groups') candidates='list get create update delete' ;;
+      'crude encryption') candidates='status rotate' ;;
       'crude config') candidates='list get set unset use' ;;
     esac
   fi

@@ -41,7 +41,7 @@ export class ApiError extends CrudeError {
     readonly body: unknown,
   ) {
     const { message, details } = describeApiError(status, body);
-    super(message, status === 401 || status === 403 ? ExitCode.auth : ExitCode.refused, details);
+    super(message, status === 401 ? ExitCode.auth : ExitCode.refused, details);
   }
 }
 
