@@ -17,8 +17,13 @@ import { apiKeyValueColumn, KeysService } from "./keys/service.js";
 import { acquirePidLock } from "./runtime/pid-lock.js";
 import { ServerLog } from "./runtime/server-log.js";
 import { Teardown } from "./runtime/teardown.js";
+import { SecretsService, secretValueColumn } from "./secrets/service.js";
 import { SettingsService } from "./settings/service.js";
 import { type DaemonIdentity, describeDaemon } from "./system/status.js";
+import { CsrfTokens } from "./users/csrf.js";
+import { UsersService } from "./users/service.js";
+import { sessionAuthenticator } from "./users/session-auth.js";
+import { SessionStore } from "./users/sessions.js";
 
 export interface DaemonOptions {
   dataDir: string;
@@ -90,18 +95,27 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       log.info(`settings changed: ${[...changed.keys()].join(", ")}`);
     });
 
-    const encryptedColumns = [apiKeyValueColumn(db)];
+    const encryptedColumns = [apiKeyValueColumn(db), secretValueColumn(db)];
     const keyring = openKeyring(files.encryptionKeys, db, encryptedColumns, log);
     const reportDecryptionFailure = (what: string, error: Error) => log.error(`${what} does not decrypt: ${error.message}`);
     const scopes = new ScopeCleanup();
     const keys = new KeysService(db, keyring, scopes, reportDecryptionFailure);
     await keys.ensureManagementGroup();
+    // Functions arrive with the functions domain; until then no function-scoped secret can be created.
+    const secrets = new SecretsService(db, keyring, keys, scopes, async () => false, reportDecryptionFailure);
     // The reference restores management access at every start when the list was emptied.
     if (settings.get("api.access-groups") === "") await settings.update({ "api.access-groups": "management" });
 
     const rotation = new KeyRotation(keyring, encryptedColumns, settings, log);
     rotation.start();
     teardown.add(() => rotation.stop());
+
+    const users = new UsersService(db);
+    const sessions = new SessionStore(db, keyring);
+    // The rotation's new session secret already ended every session; this drops the dead rows.
+    rotation.onRotated(() => {
+      sessions.deleteAll().catch((error) => log.error("could not delete the sessions ended by the key rotation", error));
+    });
 
     const identity: DaemonIdentity = {
       startedAt: new Date(),
@@ -117,8 +131,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const managementDeps = {
       settings,
       keys,
+      secrets,
       rotation,
-      authenticators: [apiKeyAuthenticator(keys, () => settings.get("api.access-groups"))],
+      users,
+      sessions,
+      csrf: new CsrfTokens(keyring),
+      authBaseUrl: process.env.AUTH_BASE_URL || undefined,
+      // A valid session wins over an API key (spec: the key is checked only without one).
+      authenticators: [sessionAuthenticator(sessions), apiKeyAuthenticator(keys, () => settings.get("api.access-groups"))],
       logFault,
       status: () => describeDaemon(identity),
       requestShutdown: () => stopRequested(),

@@ -132,3 +132,42 @@ export interface SecretCreatedBody {
   name: string;
   scopeType: SecretScope;
 }
+
+/** A user as the API shows it: never roles or password hashes. */
+export interface User {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  name?: string;
+  image?: string;
+  banned: boolean;
+  banReason?: string;
+  banExpires?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UsersListBody {
+  users: User[];
+}
+
+export interface AuthSession {
+  id: string;
+  userId: string;
+  expiresAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `GET /api/auth/get-session`; the endpoint answers `null` without a valid session. */
+export interface AuthSessionBody {
+  session: AuthSession;
+  user: User;
+}
+
+/** `POST /api/auth/sign-in/email` (sign-up answers the same without `redirect`). */
+export interface SignInBody {
+  redirect: false;
+  token: string;
+  user: User;
+}

@@ -7,6 +7,8 @@ import type { SettingsService } from "../settings/service.js";
 import type { Keyring } from "./keyring.js";
 
 const DAY_MS = 86_400_000;
+/** The longest one batch may hold the event loop; a larger batch-size is cut into slices. */
+const BATCH_BUDGET_MS = 10;
 /** When a changed interval puts the next rotation in the past, it waits this long (as the reference does). */
 const GRACE_AFTER_INTERVAL_CHANGE_MS = 5 * 60_000;
 
@@ -121,7 +123,8 @@ export class KeyRotation {
       let after = "";
       for (;;) {
         if (this.stopped) throw new Error("the daemon is stopping; the rotation resumes at the next start");
-        const batch = column.reencrypt(from, after, this.settings.getInteger("encryption.key-rotation.batch-size"), recrypt);
+        const size = this.settings.getInteger("encryption.key-rotation.batch-size");
+        const batch = column.reencrypt(from, after, size, BATCH_BUDGET_MS, recrypt);
         result.reencrypted += batch.rewritten;
         result.failed += batch.failedIds.length;
         this.progress.done += batch.processed;

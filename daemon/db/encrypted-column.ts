@@ -18,8 +18,11 @@ export interface EncryptedColumn {
   /** Rows holding an encrypted value of any version. */
   count(): number;
   countVersion(version: string): number;
-  /** Rewrites up to `limit` rows of `version` with IDs after `afterId`, in one transaction. */
-  reencrypt(version: string, afterId: string, limit: number, recrypt: (stored: string) => string): ReencryptBatch;
+  /**
+   * Rewrites up to `limit` rows of `version` with IDs after `afterId`, in one transaction that
+   * stops early once it has run `budgetMs`, so the event loop is never held for long.
+   */
+  reencrypt(version: string, afterId: string, limit: number, budgetMs: number, recrypt: (stored: string) => string): ReencryptBatch;
 }
 
 /**
@@ -32,10 +35,14 @@ export function encryptedColumn(db: Db, table: string, column: string): Encrypte
   const countVersion = db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE substr(${column}, 1, 1) = ?`).pluck();
   const select = db.prepare(`SELECT id, ${column} AS value FROM ${table} WHERE substr(${column}, 1, 1) = ? AND id > ? ORDER BY id LIMIT ?`);
   const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE id = ? AND ${column} = ?`);
-  const batch = db.transaction((version: string, afterId: string, limit: number, recrypt: (stored: string) => string) => {
+  const batch = db.transaction((version: string, afterId: string, limit: number, budgetMs: number, recrypt: (stored: string) => string) => {
+    const deadline = performance.now() + budgetMs;
     const rows = select.all(version, afterId, limit) as { id: string; value: string }[];
-    const result: ReencryptBatch = { processed: rows.length, rewritten: 0, failedIds: [], lastId: rows.at(-1)?.id };
+    const result: ReencryptBatch = { processed: 0, rewritten: 0, failedIds: [], lastId: undefined };
     for (const row of rows) {
+      if (result.processed > 0 && performance.now() > deadline) break;
+      result.processed++;
+      result.lastId = row.id;
       let value: string;
       try {
         value = recrypt(row.value);
@@ -51,6 +58,6 @@ export function encryptedColumn(db: Db, table: string, column: string): Encrypte
     name: `${table}.${column}`,
     count: () => count.get() as number,
     countVersion: (version) => countVersion.get(version) as number,
-    reencrypt: (version, afterId, limit, recrypt) => batch(version, afterId, limit, recrypt),
+    reencrypt: (version, afterId, limit, budgetMs, recrypt) => batch(version, afterId, limit, budgetMs, recrypt),
   };
 }

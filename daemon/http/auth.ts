@@ -9,6 +9,9 @@ export type Authenticator = (c: Context) => Promise<Principal | undefined> | Pri
 
 export type AuthVariables = { principal: Principal };
 
+/** Checks a request must also pass once authenticated as a principal of that kind (CSRF for sessions); they throw to refuse. */
+export type PrincipalGuards = { [K in Principal["kind"]]?: (c: Context) => Promise<void> | void };
+
 /** Paths under /api that answer without credentials: health, and sign-up/sign-in themselves. */
 function isPublic(path: string): boolean {
   return path === "/api/health" || path.startsWith("/api/auth/");
@@ -19,13 +22,18 @@ function isPublic(path: string): boolean {
  * authenticators accepts; every failure looks alike (401 Unauthorized) so callers cannot
  * probe which keys exist.
  */
-export function requireTcpAuth(authenticators: readonly Authenticator[]): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function requireTcpAuth(
+  authenticators: readonly Authenticator[],
+  guards: PrincipalGuards = {},
+): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     if (isPublic(c.req.path)) return next();
     for (const authenticate of authenticators) {
       const principal = await authenticate(c);
       if (principal) {
         c.set("principal", principal);
+        // After authentication, so a missing credential is 401 before any guard's 403.
+        await guards[principal.kind]?.(c);
         return next();
       }
     }

@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DomainError, type RefusalKind } from "../domain-error.js";
 
-const REFUSAL_STATUS: Record<RefusalKind, ContentfulStatusCode> = {
+export const REFUSAL_STATUS: Record<RefusalKind, ContentfulStatusCode> = {
   invalid: 400,
   forbidden: 403,
   "not-found": 404,

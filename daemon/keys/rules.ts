@@ -1,4 +1,3 @@
-import { ID_PATTERN } from "../db/ids.js";
 import { invalid } from "../domain-error.js";
 
 export const MANAGEMENT_GROUP = "management";
@@ -27,11 +26,6 @@ export function checkKeyValue(value: unknown): string {
 export function checkDescription(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") throw invalid("description must be a string");
-  return value;
-}
-
-export function checkId(value: string, message: string): string {
-  if (!ID_PATTERN.test(value)) throw invalid(message);
   return value;
 }
 

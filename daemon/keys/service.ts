@@ -3,10 +3,10 @@ import type { ApiKeyItem, KeyGroup } from "../../src/api-types.js";
 import type { Keyring } from "../crypto/keyring.js";
 import type { Db } from "../db/database.js";
 import { type EncryptedColumn, encryptedColumn } from "../db/encrypted-column.js";
-import { newId } from "../db/ids.js";
+import { checkId, newId } from "../db/ids.js";
 import type { ScopeCleanup } from "../db/scope-cleanup.js";
 import { conflict, forbidden, invalid, notFound } from "../domain-error.js";
-import { checkDescription, checkId, checkKeyValue, MANAGEMENT_GROUP, normalizeName } from "./rules.js";
+import { checkDescription, checkKeyValue, MANAGEMENT_GROUP, normalizeName } from "./rules.js";
 
 /** The key that a value was validated as. */
 export interface KeyMatch {
