@@ -8,7 +8,9 @@ import { registerDaemon } from "./daemon.js";
 import { registerEncryption } from "./encryption.js";
 import type { Io } from "./io.js";
 import { registerKeys } from "./keys.js";
+import { registerSecrets } from "./secrets.js";
 import { registerSettings } from "./settings.js";
+import { registerUsers } from "./users.js";
 
 export function buildProgram(io: Io): Command {
   const program = new Command("crude")
@@ -35,6 +37,8 @@ Run 'crude <command> --help' for a command's flags and examples.\n`,
   registerDaemon(program, io);
   registerSettings(program, io);
   registerKeys(program, io);
+  registerSecrets(program, io);
+  registerUsers(program, io);
   registerEncryption(program, io);
   registerConfig(program, io);
   registerCompletion(program, io);

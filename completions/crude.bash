@@ -11,6 +11,8 @@ _crude() {
       'crude daemon') node='crude daemon' ;;
       'crude settings') node='crude settings' ;;
       'crude keys') node='crude keys' ;;
+      'crude secrets') node='crude secrets' ;;
+      'crude users') node='crude users' ;;
       'crude encryption') node='crude encryption' ;;
       'crude config') node='crude config' ;;
       'crude completion') node='crude completion' ;;
@@ -58,6 +60,33 @@ _crude() {
       'crude keys update --value'|'crude keys update '*' --value') value='value' ;;
       'crude keys update -d'|'crude keys update '*' -d'|'crude keys update --description'|'crude keys update '*' --description') value='text' ;;
       'crude keys delete -g'|'crude keys delete '*' -g'|'crude keys delete --group'|'crude keys delete '*' --group') value='group' ;;
+      'crude secrets list'|'crude secrets ls') node='crude secrets list' ;;
+      'crude secrets get') node='crude secrets get' ;;
+      'crude secrets set') node='crude secrets set' ;;
+      'crude secrets delete'|'crude secrets rm') node='crude secrets delete' ;;
+      'crude secrets list -s'|'crude secrets list '*' -s'|'crude secrets list --scope'|'crude secrets list '*' --scope') value='scope' ;;
+      'crude secrets list -f'|'crude secrets list '*' -f'|'crude secrets list --function'|'crude secrets list '*' --function') value='id' ;;
+      'crude secrets list -g'|'crude secrets list '*' -g'|'crude secrets list --group'|'crude secrets list '*' --group') value='group' ;;
+      'crude secrets list -k'|'crude secrets list '*' -k'|'crude secrets list --key'|'crude secrets list '*' --key') value='key' ;;
+      'crude secrets get -s'|'crude secrets get '*' -s'|'crude secrets get --scope'|'crude secrets get '*' --scope') value='scope' ;;
+      'crude secrets get -f'|'crude secrets get '*' -f'|'crude secrets get --function'|'crude secrets get '*' --function') value='id' ;;
+      'crude secrets get -g'|'crude secrets get '*' -g'|'crude secrets get --group'|'crude secrets get '*' --group') value='group' ;;
+      'crude secrets get -k'|'crude secrets get '*' -k'|'crude secrets get --key'|'crude secrets get '*' --key') value='key' ;;
+      'crude secrets set -s'|'crude secrets set '*' -s'|'crude secrets set --scope'|'crude secrets set '*' --scope') value='scope' ;;
+      'crude secrets set -f'|'crude secrets set '*' -f'|'crude secrets set --function'|'crude secrets set '*' --function') value='id' ;;
+      'crude secrets set -g'|'crude secrets set '*' -g'|'crude secrets set --group'|'crude secrets set '*' --group') value='group' ;;
+      'crude secrets set -k'|'crude secrets set '*' -k'|'crude secrets set --key'|'crude secrets set '*' --key') value='key' ;;
+      'crude secrets set --from-file'|'crude secrets set '*' --from-file') value='path' ;;
+      'crude secrets set -c'|'crude secrets set '*' -c'|'crude secrets set --comment'|'crude secrets set '*' --comment') value='text' ;;
+      'crude secrets delete -s'|'crude secrets delete '*' -s'|'crude secrets delete --scope'|'crude secrets delete '*' --scope') value='scope' ;;
+      'crude secrets delete -f'|'crude secrets delete '*' -f'|'crude secrets delete --function'|'crude secrets delete '*' --function') value='id' ;;
+      'crude secrets delete -g'|'crude secrets delete '*' -g'|'crude secrets delete --group'|'crude secrets delete '*' --group') value='group' ;;
+      'crude secrets delete -k'|'crude secrets delete '*' -k'|'crude secrets delete --key'|'crude secrets delete '*' --key') value='key' ;;
+      'crude users list'|'crude users ls') node='crude users list' ;;
+      'crude users create') node='crude users create' ;;
+      'crude users update') node='crude users update' ;;
+      'crude users delete'|'crude users rm') node='crude users delete' ;;
+      'crude users create -n'|'crude users create '*' -n'|'crude users create --name'|'crude users create '*' --name') value='name' ;;
       'crude encryption status') node='crude encryption status' ;;
       'crude encryption rotate') node='crude encryption rotate' ;;
       'crude config list'|'crude config ls') node='crude config list' ;;
@@ -83,13 +112,20 @@ _crude() {
     [[ "$node " == 'crude keys create '* ]] && candidates+=' --group --name --value --description'
     [[ "$node " == 'crude keys update '* ]] && candidates+=' --group --name --value --description'
     [[ "$node " == 'crude keys delete '* ]] && candidates+=' --group'
+    [[ "$node " == 'crude secrets list '* ]] && candidates+=' --scope --function --group --key --show-values'
+    [[ "$node " == 'crude secrets get '* ]] && candidates+=' --scope --function --group --key'
+    [[ "$node " == 'crude secrets set '* ]] && candidates+=' --scope --function --group --key --from-file --comment'
+    [[ "$node " == 'crude secrets delete '* ]] && candidates+=' --scope --function --group --key'
+    [[ "$node " == 'crude users create '* ]] && candidates+=' --name'
   else
     case $node in
-      'crude') candidates='daemon settings keys encryption config completion' ;;
+      'crude') candidates='daemon settings keys secrets users encryption config completion' ;;
       'crude daemon') candidates='run start stop status logs' ;;
       'crude settings') candidates='list get set' ;;
       'crude keys') candidates='groups list get create update delete' ;;
       'crude keys groups') candidates='list get create update delete' ;;
+      'crude secrets') candidates='list get set delete' ;;
+      'crude users') candidates='list create update delete' ;;
       'crude encryption') candidates='status rotate' ;;
       'crude config') candidates='list get set unset use' ;;
     esac

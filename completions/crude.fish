@@ -16,6 +16,10 @@ function __crude_node --description 'Print the crude command the words before th
                 set node 'crude settings'
             case 'crude keys'
                 set node 'crude keys'
+            case 'crude secrets'
+                set node 'crude secrets'
+            case 'crude users'
+                set node 'crude users'
             case 'crude encryption'
                 set node 'crude encryption'
             case 'crude config'
@@ -110,6 +114,60 @@ function __crude_node --description 'Print the crude command the words before th
                 set value 1
             case 'crude keys delete -g' 'crude keys delete * -g' 'crude keys delete --group' 'crude keys delete * --group'
                 set value 1
+            case 'crude secrets list' 'crude secrets ls'
+                set node 'crude secrets list'
+            case 'crude secrets get'
+                set node 'crude secrets get'
+            case 'crude secrets set'
+                set node 'crude secrets set'
+            case 'crude secrets delete' 'crude secrets rm'
+                set node 'crude secrets delete'
+            case 'crude secrets list -s' 'crude secrets list * -s' 'crude secrets list --scope' 'crude secrets list * --scope'
+                set value 1
+            case 'crude secrets list -f' 'crude secrets list * -f' 'crude secrets list --function' 'crude secrets list * --function'
+                set value 1
+            case 'crude secrets list -g' 'crude secrets list * -g' 'crude secrets list --group' 'crude secrets list * --group'
+                set value 1
+            case 'crude secrets list -k' 'crude secrets list * -k' 'crude secrets list --key' 'crude secrets list * --key'
+                set value 1
+            case 'crude secrets get -s' 'crude secrets get * -s' 'crude secrets get --scope' 'crude secrets get * --scope'
+                set value 1
+            case 'crude secrets get -f' 'crude secrets get * -f' 'crude secrets get --function' 'crude secrets get * --function'
+                set value 1
+            case 'crude secrets get -g' 'crude secrets get * -g' 'crude secrets get --group' 'crude secrets get * --group'
+                set value 1
+            case 'crude secrets get -k' 'crude secrets get * -k' 'crude secrets get --key' 'crude secrets get * --key'
+                set value 1
+            case 'crude secrets set -s' 'crude secrets set * -s' 'crude secrets set --scope' 'crude secrets set * --scope'
+                set value 1
+            case 'crude secrets set -f' 'crude secrets set * -f' 'crude secrets set --function' 'crude secrets set * --function'
+                set value 1
+            case 'crude secrets set -g' 'crude secrets set * -g' 'crude secrets set --group' 'crude secrets set * --group'
+                set value 1
+            case 'crude secrets set -k' 'crude secrets set * -k' 'crude secrets set --key' 'crude secrets set * --key'
+                set value 1
+            case 'crude secrets set --from-file' 'crude secrets set * --from-file'
+                set value 1
+            case 'crude secrets set -c' 'crude secrets set * -c' 'crude secrets set --comment' 'crude secrets set * --comment'
+                set value 1
+            case 'crude secrets delete -s' 'crude secrets delete * -s' 'crude secrets delete --scope' 'crude secrets delete * --scope'
+                set value 1
+            case 'crude secrets delete -f' 'crude secrets delete * -f' 'crude secrets delete --function' 'crude secrets delete * --function'
+                set value 1
+            case 'crude secrets delete -g' 'crude secrets delete * -g' 'crude secrets delete --group' 'crude secrets delete * --group'
+                set value 1
+            case 'crude secrets delete -k' 'crude secrets delete * -k' 'crude secrets delete --key' 'crude secrets delete * --key'
+                set value 1
+            case 'crude users list' 'crude users ls'
+                set node 'crude users list'
+            case 'crude users create'
+                set node 'crude users create'
+            case 'crude users update'
+                set node 'crude users update'
+            case 'crude users delete' 'crude users rm'
+                set node 'crude users delete'
+            case 'crude users create -n' 'crude users create * -n' 'crude users create --name' 'crude users create * --name'
+                set value 1
             case 'crude encryption status'
                 set node 'crude encryption status'
             case 'crude encryption rotate'
@@ -141,6 +199,8 @@ complete -c crude -f
 complete -c crude -n '__crude_at crude' -a 'daemon' -d 'Run, start, stop and inspect the crude daemon'
 complete -c crude -n '__crude_at crude' -a 'settings' -d 'Read and change the daemon\'s settings'
 complete -c crude -n '__crude_at crude' -a 'keys' -d 'Manage API keys and the groups they belong to'
+complete -c crude -n '__crude_at crude' -a 'secrets' -d 'Manage encrypted secrets that handlers read with ctx.getSecret()'
+complete -c crude -n '__crude_at crude' -a 'users' -d 'Manage the accounts that sign in to the web UI and the management API'
 complete -c crude -n '__crude_at crude' -a 'encryption' -d 'Inspect and rotate the keys that encrypt secrets and API keys at rest'
 complete -c crude -n '__crude_at crude' -a 'config' -d 'Manage connection profiles (which daemon the CLI talks to)'
 complete -c crude -n '__crude_at crude' -a 'completion' -d 'Print a completion script for bash, zsh or fish'
@@ -163,6 +223,14 @@ complete -c crude -n '__crude_at crude keys groups' -a 'get' -d 'Show one key gr
 complete -c crude -n '__crude_at crude keys groups' -a 'create' -d 'Create a key group'
 complete -c crude -n '__crude_at crude keys groups' -a 'update' -d 'Change a key group\'s description (names are fixed)'
 complete -c crude -n '__crude_at crude keys groups' -a 'delete' -d 'Delete an empty key group (and the secrets scoped to it)'
+complete -c crude -n '__crude_at crude secrets' -a 'list' -d 'List secrets (values only with --show-values)'
+complete -c crude -n '__crude_at crude secrets' -a 'get' -d 'Print a secret\'s value'
+complete -c crude -n '__crude_at crude secrets' -a 'set' -d 'Create a secret or change its value'
+complete -c crude -n '__crude_at crude secrets' -a 'delete' -d 'Delete a secret'
+complete -c crude -n '__crude_at crude users' -a 'list' -d 'List users, newest first'
+complete -c crude -n '__crude_at crude users' -a 'create' -d 'Create a user'
+complete -c crude -n '__crude_at crude users' -a 'update' -d 'Set a user\'s password'
+complete -c crude -n '__crude_at crude users' -a 'delete' -d 'Delete a user (not yourself, not the first administrator)'
 complete -c crude -n '__crude_at crude encryption' -a 'status' -d 'Show the key version and when keys were and will be rotated'
 complete -c crude -n '__crude_at crude encryption' -a 'rotate' -d 'Rotate the encryption key now and re-encrypt every stored value'
 complete -c crude -n '__crude_at crude config' -a 'list' -d 'List profiles; * marks the current one'
@@ -203,3 +271,23 @@ complete -c crude -n '__crude_in crude keys update' -s n -l name -x -d 'new name
 complete -c crude -n '__crude_in crude keys update' -l value -x -d 'new value (the old one stops working at once)'
 complete -c crude -n '__crude_in crude keys update' -s d -l description -x -d 'new description (\'\' clears it)'
 complete -c crude -n '__crude_in crude keys delete' -s g -l group -x -d 'the key\'s group, when its name is used in several groups'
+complete -c crude -n '__crude_in crude secrets list' -s s -l scope -x -d 'global, function, group, key (default: the most specific of --key, --group, --function; else global)'
+complete -c crude -n '__crude_in crude secrets list' -s f -l function -x -d 'a function-scoped secret of this function'
+complete -c crude -n '__crude_in crude secrets list' -s g -l group -x -d 'a group-scoped secret of this key group (name or ID); with --key, the key\'s group'
+complete -c crude -n '__crude_in crude secrets list' -s k -l key -x -d 'a key-scoped secret of this API key (name or ID)'
+complete -c crude -n '__crude_in crude secrets list' -l show-values -d 'include decrypted values'
+complete -c crude -n '__crude_in crude secrets get' -s s -l scope -x -d 'global, function, group, key (default: the most specific of --key, --group, --function; else global)'
+complete -c crude -n '__crude_in crude secrets get' -s f -l function -x -d 'a function-scoped secret of this function'
+complete -c crude -n '__crude_in crude secrets get' -s g -l group -x -d 'a group-scoped secret of this key group (name or ID); with --key, the key\'s group'
+complete -c crude -n '__crude_in crude secrets get' -s k -l key -x -d 'a key-scoped secret of this API key (name or ID)'
+complete -c crude -n '__crude_in crude secrets set' -s s -l scope -x -d 'global, function, group, key (default: the most specific of --key, --group, --function; else global)'
+complete -c crude -n '__crude_in crude secrets set' -s f -l function -x -d 'a function-scoped secret of this function'
+complete -c crude -n '__crude_in crude secrets set' -s g -l group -x -d 'a group-scoped secret of this key group (name or ID); with --key, the key\'s group'
+complete -c crude -n '__crude_in crude secrets set' -s k -l key -x -d 'a key-scoped secret of this API key (name or ID)'
+complete -c crude -n '__crude_in crude secrets set' -l from-file -x -d 'read the value from a file (\'-\' for standard input)'
+complete -c crude -n '__crude_in crude secrets set' -s c -l comment -x -d 'a note about the secret'
+complete -c crude -n '__crude_in crude secrets delete' -s s -l scope -x -d 'global, function, group, key (default: the most specific of --key, --group, --function; else global)'
+complete -c crude -n '__crude_in crude secrets delete' -s f -l function -x -d 'a function-scoped secret of this function'
+complete -c crude -n '__crude_in crude secrets delete' -s g -l group -x -d 'a group-scoped secret of this key group (name or ID); with --key, the key\'s group'
+complete -c crude -n '__crude_in crude secrets delete' -s k -l key -x -d 'a key-scoped secret of this API key (name or ID)'
+complete -c crude -n '__crude_in crude users create' -s n -l name -x -d 'display name'

@@ -2,16 +2,21 @@
 // crude's benchmarks: each contender is measured against a bare baseline in the same run,
 // interleaved over several rounds (this machine's speed drifts between rounds), and the
 // median of the per-round ratios is reported. Run with `npm run bench`, which builds first.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CRUDE = join(ROOT, "bin", "crude");
+
+import { benchRotation } from "./rotation.mjs";
+
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+// BENCH_ONLY=cli,keys,rotation picks parts; all by default.
+const ONLY = new Set((process.env.BENCH_ONLY ?? "cli,keys,rotation").split(","));
 const RUNS_PER_ROUND = Number(process.env.BENCH_RUNS ?? 5);
 
 const median = (values) => {
@@ -113,7 +118,46 @@ function report(perRound) {
   }
 }
 
+/** key-validation.ts uses the daemon's modules directly: bundled next to node_modules so better-sqlite3 resolves. */
+function benchKeyValidation() {
+  const out = join(ROOT, "node_modules", ".cache", "crude-bench", "key-validation.mjs");
+  mkdirSync(dirname(out), { recursive: true });
+  const esbuild = join(ROOT, "node_modules", ".bin", "esbuild");
+  execFileSync(esbuild, [
+    join(ROOT, "test/bench/key-validation.ts"),
+    "--bundle",
+    "--platform=node",
+    "--format=esm",
+    "--external:better-sqlite3",
+    `--outfile=${out}`,
+    "--log-level=warning",
+  ]);
+  const result = JSON.parse(execFileSync(process.execPath, [out], { env: { ...process.env, BENCH_ROUNDS: String(ROUNDS) } }).toString());
+  console.log(`
+API key validation (${result.keys} keys in ${result.groups} groups, the matching group tried last) vs one bare HMAC-SHA256`);
+  console.log(
+    `  valid key ${result.validUs.toFixed(2)} µs, unknown key ${result.invalidUs.toFixed(2)} µs, bare HMAC ${result.bareHmacUs.toFixed(2)} µs`,
+  );
+  console.log(
+    `  ratio ${result.validRatio.toFixed(2)}x valid, ${result.invalidRatio.toFixed(2)}x unknown (valid per round: ${result.validRounds.map((r) => r.toFixed(2)).join(" ")})`,
+  );
+}
+
 async function main() {
+  if (ONLY.has("cli")) await benchCli();
+  if (ONLY.has("keys")) benchKeyValidation();
+  if (ONLY.has("rotation")) {
+    const dir = mkdtempSync(join(tmpdir(), "crude-bench-"));
+    try {
+      const env = { ...process.env, CRUDE_HOME: join(dir, "data"), CRUDE_CONFIG_DIR: join(dir, "config"), NO_COLOR: "1" };
+      await benchRotation({ crudeBin: CRUDE, env, socketPath: join(dir, "data", "crude.sock"), rounds: Math.min(ROUNDS, 5), median });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+async function benchCli() {
   const dir = mkdtempSync(join(tmpdir(), "crude-bench-"));
   const env = { ...process.env, CRUDE_HOME: join(dir, "data"), CRUDE_CONFIG_DIR: join(dir, "config"), NO_COLOR: "1" };
   const socket = join(dir, "data", "crude.sock");

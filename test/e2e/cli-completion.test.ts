@@ -74,7 +74,12 @@ function expectNamesEverything(shell: Shell): void {
 
 const CASES = [
   // Every top-level group, straight from the definitions (help is implicit, not a command).
-  { line: "crude ", expected: definedProgram().commands.map((command) => command.name()).sort() },
+  {
+    line: "crude ",
+    expected: definedProgram()
+      .commands.map((command) => command.name())
+      .sort(),
+  },
   { line: "crude keys groups ", expected: ["create", "delete", "get", "list", "update"] },
   { line: "crude daemon ", expected: ["logs", "run", "start", "status", "stop"] },
   { line: "crude settings l", expected: ["list"] },

@@ -48,9 +48,14 @@ describe("crude keys", () => {
     await runCliInProcess(["keys", "create", "-g", "a", "-n", "same"], { env });
     const inB = JSON.parse((await runCliInProcess(["keys", "create", "-g", "b", "-n", "same", "--json"], { env })).stdout);
     const ambiguous = await runCliInProcess(["keys", "get", "same"], { env });
-    expect(ambiguous).toMatchObject({ code: 1, stderr: "crude: several groups have a key named 'same': a, b\n  name the group with --group\n" });
+    expect(ambiguous).toMatchObject({
+      code: 1,
+      stderr: "crude: several groups have a key named 'same': a, b\n  name the group with --group\n",
+    });
     expect((await runCliInProcess(["keys", "get", "same", "--group", "b", "-q"], { env })).stdout).toBe(`${inB.id}\n`);
-    expect((await runCliInProcess(["keys", "update", inB.id, "--description", "by id"], { env })).stdout).toBe("Updated API key 'same' in group 'b'.\n");
+    expect((await runCliInProcess(["keys", "update", inB.id, "--description", "by id"], { env })).stdout).toBe(
+      "Updated API key 'same' in group 'b'.\n",
+    );
     expect((await runCliInProcess(["keys", "delete", "same", "-g", "a"], { env })).stdout).toBe("Deleted API key 'same' from group 'a'.\n");
     expect((await runCliInProcess(["keys", "get", "same", "-q"], { env })).stdout).toBe(`${inB.id}\n`);
   });
@@ -59,7 +64,11 @@ describe("crude keys", () => {
     const { env } = await daemonEnv();
     const cases: [string[], number, string][] = [
       [["keys", "create", "--group", "nope", "--name", "x"], 1, "crude: no key group 'nope'\n  list them with: crude keys groups list\n"],
-      [["keys", "create", "--group", "management", "--name", "bad name"], 1, "crude: Invalid key name. Must be lowercase alphanumeric with dashes/underscores.\n"],
+      [
+        ["keys", "create", "--group", "management", "--name", "bad name"],
+        1,
+        "crude: Invalid key name. Must be lowercase alphanumeric with dashes/underscores.\n",
+      ],
       [["keys", "create", "--group", "management"], 2, "crude: required option '-n, --name <name>' not specified\n"],
       [["keys", "get", "ghost"], 1, "crude: no API key 'ghost'\n  list them with: crude keys list\n"],
       [["keys", "update", "ghost"], 2, "crude: nothing to change: give --name, --value or --description\n"],
@@ -85,7 +94,10 @@ describe("crude keys", () => {
       stderr: "crude: Cannot delete group with 1 existing key(s). Delete keys first.\n",
     });
     await runCliInProcess(["keys", "delete", "one"], { env });
-    expect(await runCliInProcess(["keys", "groups", "delete", "apps"], { env })).toMatchObject({ code: 0, stdout: "Deleted key group 'apps'.\n" });
+    expect(await runCliInProcess(["keys", "groups", "delete", "apps"], { env })).toMatchObject({
+      code: 0,
+      stdout: "Deleted key group 'apps'.\n",
+    });
   });
 
   it("authenticates remote commands with --api-key, and fails with exit 4 without a valid one", async () => {

@@ -41,7 +41,10 @@ export async function runCrude(args: string[], options: { env?: Env; input?: str
 }
 
 /** Runs a command line in this process with captured IO: fast, for tests of output and exit codes. */
-export async function runCliInProcess(args: string[], options: { env?: Env; stdoutIsTTY?: boolean } = {}): Promise<CliResult> {
+export async function runCliInProcess(
+  args: string[],
+  options: { env?: Env; stdoutIsTTY?: boolean; input?: string } = {},
+): Promise<CliResult> {
   const stdout = Object.assign(new PassThrough(), { isTTY: options.stdoutIsTTY ?? false });
   const stderr = new PassThrough();
   let out = "";
@@ -55,7 +58,8 @@ export async function runCliInProcess(args: string[], options: { env?: Env; stdo
   const io: Io = {
     stdout,
     stderr,
-    stdin: new PassThrough(),
+    // A piped stdin that ends: commands reading it never wait for a terminal.
+    stdin: new PassThrough().end(options.input ?? ""),
     env: options.env ?? isolatedEnv(),
     interrupted: () => new Promise(() => {}),
   };
