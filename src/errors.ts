@@ -41,6 +41,10 @@ export class ApiError extends CrudeError {
     readonly body: unknown,
   ) {
     const { message, details } = describeApiError(status, body);
+    if (status === 401)
+      details.push(
+        "use --api-key (or CRUDE_API_KEY) with a key of a group in api.access-groups, e.g. one made by: crude keys create --group management --name NAME",
+      );
     super(message, status === 401 ? ExitCode.auth : ExitCode.refused, details);
   }
 }

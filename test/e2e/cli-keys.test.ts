@@ -107,7 +107,10 @@ describe("crude keys", () => {
     const ok = await runCrude(["--url", t.managementUrl, "--api-key", key, "keys", "groups", "list", "-q"], { env: remote });
     expect(ok).toMatchObject({ code: 0, stdout: "management" });
     const bad = await runCrude(["--url", t.managementUrl, "--api-key", `${key}x`, "keys", "list"], { env: remote });
-    expect(bad).toMatchObject({ code: 4, stderr: "crude: Unauthorized" });
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).toBe(
+      "crude: Unauthorized\n  use --api-key (or CRUDE_API_KEY) with a key of a group in api.access-groups, e.g. one made by: crude keys create --group management --name NAME",
+    );
   });
 });
 

@@ -43,7 +43,10 @@ describe("crude users", () => {
     expect((await browser.signIn("ops@example.com", "new-password")).status).toBe(200);
 
     expect(await crude(["users", "delete", "ops@example.com"])).toMatchObject({ code: 0, stdout: "Deleted user ops@example.com.\n" });
-    expect(await crude(["users", "delete", "admin@example.com"])).toMatchObject({ code: 1, stderr: "crude: Cannot delete permanent admin user\n" });
+    expect(await crude(["users", "delete", "admin@example.com"])).toMatchObject({
+      code: 1,
+      stderr: "crude: Cannot delete permanent admin user\n",
+    });
   });
 
   it("refuses bad input with the API's messages and creates nothing", async () => {
@@ -54,7 +57,12 @@ describe("crude users", () => {
       [["users", "create", "a@example.com"], "", 1, "crude: Missing required field: password\n"],
       [["users", "create"], "password-1", 2, "crude: missing required argument 'email'\n"],
       [["users", "create", "a@example.com", "--password", "x"], undefined, 2, "crude: unknown option '--password'\n"],
-      [["users", "update", "ghost@example.com"], "password-1", 1, "crude: no user 'ghost@example.com'\n  list them with: crude users list\n"],
+      [
+        ["users", "update", "ghost@example.com"],
+        "password-1",
+        1,
+        "crude: no user 'ghost@example.com'\n  list them with: crude users list\n",
+      ],
       [["users", "delete", "ghost"], undefined, 1, "crude: no user 'ghost'\n  list them with: crude users list\n"],
     ];
     for (const [args, input, code, stderr] of cases) {
