@@ -49,7 +49,7 @@ describe("crude config", () => {
     await runCliInProcess(["config", "set", "--profile", "remote", "url", t.managementUrl], { env });
     await runCliInProcess(["config", "set", "--profile", "remote", "api-key", "not-a-real-key"], { env });
     const result = await runCliInProcess(["--profile", "remote", "settings", "list"], { env });
-    expect(result).toMatchObject({ code: 4, stderr: expect.stringMatching(/^crude: Unauthorized\n  use --api-key/) });
+    expect(result).toMatchObject({ code: 4, stderr: expect.stringMatching(/^crude: Unauthorized\n {2}use --api-key/) });
     const viaEnv = await runCliInProcess(["settings", "list"], { env: { ...env, CRUDE_PROFILE: "remote" } });
     expect(viaEnv.code).toBe(4);
   });

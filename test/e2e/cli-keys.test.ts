@@ -129,4 +129,20 @@ describe("crude encryption", () => {
     expect(json).toMatchObject({ currentVersion: "B", isInProgress: false, daysSinceRotation: 0 });
     expect(await t.tcp(key).get("/api/key-groups")).toHaveProperty("groups");
   });
+
+  it("shows the rotation's progress on a terminal's stderr, and nothing of it when piped", async () => {
+    const { t, env } = await daemonEnv();
+    for (let i = 0; i < 30; i++) await t.socket.post("/api/keys", { body: { groupId: "management", name: `k${i}` } });
+    await t.socket.put("/api/settings", {
+      body: { settings: { "encryption.key-rotation.batch-size": "10", "encryption.key-rotation.batch-sleep-ms": "400" } },
+    });
+    const onTerminal = await runCliInProcess(["encryption", "rotate"], { env, stderrIsTTY: true });
+    expect(onTerminal.code).toBe(0);
+    expect(onTerminal.stderr).toMatch(/Re-encrypting… \d+\/30/);
+    // The progress line is erased before the result is printed.
+    expect(onTerminal.stderr.endsWith("\r\u001b[2K")).toBe(true);
+    expect(onTerminal.stdout).toBe("Rotated to key version B: 30 values re-encrypted.\n");
+    const piped = await runCliInProcess(["encryption", "rotate"], { env });
+    expect(piped).toMatchObject({ code: 0, stderr: "" });
+  });
 });

@@ -75,7 +75,7 @@ describe("crude settings", () => {
     const { t } = await daemonEnv();
     const env = isolatedEnv({ CRUDE_HOME: tempDir() });
     const result = await runCliInProcess(["--url", t.managementUrl, "--api-key", "wrong", "settings", "list"], { env });
-    expect(result).toMatchObject({ code: 4, stderr: expect.stringMatching(/^crude: Unauthorized\n  use --api-key/) });
+    expect(result).toMatchObject({ code: 4, stderr: expect.stringMatching(/^crude: Unauthorized\n {2}use --api-key/) });
     const viaEnv = await runCliInProcess(["settings", "list"], { env: { ...env, CRUDE_URL: t.managementUrl } });
     expect(viaEnv.code).toBe(4);
   });

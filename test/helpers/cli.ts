@@ -43,10 +43,10 @@ export async function runCrude(args: string[], options: { env?: Env; input?: str
 /** Runs a command line in this process with captured IO: fast, for tests of output and exit codes. */
 export async function runCliInProcess(
   args: string[],
-  options: { env?: Env; stdoutIsTTY?: boolean; input?: string } = {},
+  options: { env?: Env; stdoutIsTTY?: boolean; stderrIsTTY?: boolean; input?: string } = {},
 ): Promise<CliResult> {
   const stdout = Object.assign(new PassThrough(), { isTTY: options.stdoutIsTTY ?? false });
-  const stderr = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: options.stderrIsTTY ?? false });
   let out = "";
   let err = "";
   stdout.on("data", (chunk) => {
