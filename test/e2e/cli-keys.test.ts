@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { isolatedEnv, runCliInProcess, runCrude } from "../helpers/cli.js";
-import { startTestDaemon } from "../helpers/daemon.js";
-
-async function daemonEnv() {
-  const t = await startTestDaemon();
-  return { t, env: isolatedEnv({ CRUDE_HOME: t.dataDir }) };
-}
+import { daemonWithCli } from "../helpers/cli-daemon.js";
 
 describe("crude keys", () => {
   it("creates a group and a key, prints the value once in full, and masks it in list and get", async () => {
-    const { env } = await daemonEnv();
+    const { env } = await daemonWithCli();
     const group = await runCliInProcess(["keys", "groups", "create", "Mobile-App", "--description", "Phone clients"], { env });
     expect(group.code).toBe(0);
     expect(group.stdout).toMatch(/^Created key group 'mobile-app' \(id [a-z0-9]{20}\)\.\n$/);
@@ -31,7 +26,7 @@ describe("crude keys", () => {
   });
 
   it("prints only the value with --quiet and the API's body with --json, for scripts", async () => {
-    const { t, env } = await daemonEnv();
+    const { t, env } = await daemonWithCli();
     const quiet = await runCliInProcess(["keys", "create", "-g", "management", "-n", "ci", "-q"], { env });
     expect(quiet.stdout).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
     // The printed value is a working management key.
@@ -42,7 +37,7 @@ describe("crude keys", () => {
   });
 
   it("addresses keys by name or ID and asks for --group when a name is ambiguous", async () => {
-    const { env } = await daemonEnv();
+    const { env } = await daemonWithCli();
     await runCliInProcess(["keys", "groups", "create", "a"], { env });
     await runCliInProcess(["keys", "groups", "create", "b"], { env });
     await runCliInProcess(["keys", "create", "-g", "a", "-n", "same"], { env });
@@ -61,7 +56,7 @@ describe("crude keys", () => {
   });
 
   it("refuses bad input with clear messages and exit codes, changing nothing", async () => {
-    const { env } = await daemonEnv();
+    const { env } = await daemonWithCli();
     const cases: [string[], number, string][] = [
       [["keys", "create", "--group", "nope", "--name", "x"], 1, "crude: no key group 'nope'\n  list them with: crude keys groups list\n"],
       [
@@ -86,7 +81,7 @@ describe("crude keys", () => {
   });
 
   it("refuses to delete a group that still has keys, then deletes it once empty", async () => {
-    const { env } = await daemonEnv();
+    const { env } = await daemonWithCli();
     await runCliInProcess(["keys", "groups", "create", "apps"], { env });
     await runCliInProcess(["keys", "create", "-g", "apps", "-n", "one"], { env });
     expect(await runCliInProcess(["keys", "groups", "delete", "apps"], { env })).toMatchObject({
@@ -101,7 +96,7 @@ describe("crude keys", () => {
   });
 
   it("authenticates remote commands with --api-key, and fails with exit 4 without a valid one", async () => {
-    const { t, env } = await daemonEnv();
+    const { t, env } = await daemonWithCli();
     const key = (await runCliInProcess(["keys", "create", "-g", "management", "-n", "remote", "-q"], { env })).stdout.trim();
     const remote = isolatedEnv();
     const ok = await runCrude(["--url", t.managementUrl, "--api-key", key, "keys", "groups", "list", "-q"], { env: remote });
@@ -116,7 +111,7 @@ describe("crude keys", () => {
 
 describe("crude encryption", () => {
   it("shows the status and rotates, keeping keys usable", async () => {
-    const { t, env } = await daemonEnv();
+    const { t, env } = await daemonWithCli();
     const key = (await runCliInProcess(["keys", "create", "-g", "management", "-n", "ci", "-q"], { env })).stdout.trim();
     const status = await runCliInProcess(["encryption", "status"], { env });
     expect(status.stdout).toMatch(/^key version\s+A$/m);
@@ -131,7 +126,7 @@ describe("crude encryption", () => {
   });
 
   it("shows the rotation's progress on a terminal's stderr, and nothing of it when piped", async () => {
-    const { t, env } = await daemonEnv();
+    const { t, env } = await daemonWithCli();
     for (let i = 0; i < 30; i++) await t.socket.post("/api/keys", { body: { groupId: "management", name: `k${i}` } });
     await t.socket.put("/api/settings", {
       body: { settings: { "encryption.key-rotation.batch-size": "10", "encryption.key-rotation.batch-sleep-ms": "400" } },

@@ -3,19 +3,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SecretsListBody } from "../../src/api-types.js";
 import { tempDir } from "../helpers/cleanup.js";
-import { isolatedEnv, runCliInProcess } from "../helpers/cli.js";
-import { startTestDaemon } from "../helpers/daemon.js";
-
-async function daemonEnv() {
-  const t = await startTestDaemon();
-  const env = isolatedEnv({ CRUDE_HOME: t.dataDir });
-  const crude = (args: string[], input?: string) => runCliInProcess(args, { env, input });
-  return { t, crude };
-}
+import { daemonWithCli } from "../helpers/cli-daemon.js";
 
 describe("crude secrets", () => {
   it("sets values from an argument, a file and stdin, and never lists values unless asked", async () => {
-    const { t, crude } = await daemonEnv();
+    const { t, crude } = await daemonWithCli();
     expect(await crude(["secrets", "set", "PLAIN", "from-argument"])).toMatchObject({
       code: 0,
       stdout: "Created global secret 'PLAIN'.\n",
@@ -44,7 +36,7 @@ describe("crude secrets", () => {
   });
 
   it("updates an existing secret in place and deletes it", async () => {
-    const { crude } = await daemonEnv();
+    const { crude } = await daemonWithCli();
     await crude(["secrets", "set", "TOKEN", "one"]);
     expect(await crude(["secrets", "set", "TOKEN", "two"])).toMatchObject({ code: 0, stdout: "Updated global secret 'TOKEN'.\n" });
     expect((await crude(["secrets", "get", "TOKEN"])).stdout).toBe("two\n");
@@ -57,7 +49,7 @@ describe("crude secrets", () => {
   });
 
   it("scopes secrets to groups and keys by name, and asks which one when a name is in several scopes", async () => {
-    const { crude } = await daemonEnv();
+    const { crude } = await daemonWithCli();
     await crude(["keys", "groups", "create", "mobile-app"]);
     await crude(["keys", "create", "--group", "mobile-app", "--name", "ios"]);
     await crude(["secrets", "set", "API_URL", "global-url"]);
@@ -88,7 +80,7 @@ describe("crude secrets", () => {
   });
 
   it("refuses bad input with clear messages and changes nothing", async () => {
-    const { crude } = await daemonEnv();
+    const { crude } = await daemonWithCli();
     const cases: [string[], number, string][] = [
       [["secrets", "set", "bad name", "v"], 1, "crude: Invalid secret name. Must match pattern [a-zA-Z0-9_-]+\n"],
       [["secrets", "set", "X", "   "], 1, "crude: Secret value cannot be empty\n"],
@@ -116,7 +108,7 @@ describe("crude secrets", () => {
   });
 
   it("prints the API's bodies with --json and only IDs with --quiet", async () => {
-    const { crude } = await daemonEnv();
+    const { crude } = await daemonWithCli();
     const created = JSON.parse((await crude(["secrets", "set", "A", "1", "--json"])).stdout);
     expect(created).toEqual({ id: expect.any(String), name: "A", scopeType: "global" });
     expect(JSON.parse((await crude(["secrets", "set", "A", "2", "--json"])).stdout)).toEqual({ success: true });

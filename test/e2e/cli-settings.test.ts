@@ -2,16 +2,11 @@ import { describe, expect, it } from "vitest";
 import { dataFiles } from "../../src/paths.js";
 import { tempDir } from "../helpers/cleanup.js";
 import { isolatedEnv, runCliInProcess, runCrude } from "../helpers/cli.js";
-import { startTestDaemon } from "../helpers/daemon.js";
-
-async function daemonEnv() {
-  const t = await startTestDaemon();
-  return { t, env: isolatedEnv({ CRUDE_HOME: t.dataDir }) };
-}
+import { daemonWithCli } from "../helpers/cli-daemon.js";
 
 describe("crude settings", () => {
   it("lists settings as a table, and as the API's JSON with --json", async () => {
-    const { env } = await daemonEnv();
+    const { env } = await daemonWithCli();
     const table = await runCliInProcess(["settings", "list"], { env });
     expect(table.code).toBe(0);
     expect(table.stdout.split("\n")[0]).toMatch(/^NAME\s+VALUE\s+DEFAULT$/);
@@ -23,7 +18,7 @@ describe("crude settings", () => {
   });
 
   it("sets several values at once and gets one back", async () => {
-    const { env } = await daemonEnv();
+    const { env } = await daemonWithCli();
     const set = await runCliInProcess(["settings", "set", "log.level=debug", "server.name=My functions = fun"], { env });
     expect(set).toMatchObject({ code: 0, stdout: "Updated 2 settings.\n" });
     expect((await runCliInProcess(["settings", "get", "server.name"], { env })).stdout).toBe("My functions = fun\n");
@@ -32,7 +27,7 @@ describe("crude settings", () => {
   });
 
   it("reports every invalid value with exit 1 and changes nothing", async () => {
-    const { env } = await daemonEnv();
+    const { env } = await daemonWithCli();
     const result = await runCliInProcess(["settings", "set", "log.level=loud", "metrics.retention-days=0", "server.name=ok"], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
@@ -42,7 +37,7 @@ describe("crude settings", () => {
   });
 
   it("treats malformed arguments as usage errors (exit 2)", async () => {
-    const { env } = await daemonEnv();
+    const { env } = await daemonWithCli();
     for (const args of [
       ["settings", "set", "log.level"],
       ["settings", "set", "=x"],
@@ -58,7 +53,7 @@ describe("crude settings", () => {
   });
 
   it("names an unknown setting with exit 1", async () => {
-    const { env } = await daemonEnv();
+    const { env } = await daemonWithCli();
     const result = await runCliInProcess(["settings", "get", "nope"], { env });
     expect(result).toMatchObject({ code: 1, stderr: "crude: Unknown setting name: nope\n" });
   });
@@ -72,7 +67,7 @@ describe("crude settings", () => {
   });
 
   it("exits 4 when a remote daemon refuses the credentials", async () => {
-    const { t } = await daemonEnv();
+    const { t } = await daemonWithCli();
     const env = isolatedEnv({ CRUDE_HOME: tempDir() });
     const result = await runCliInProcess(["--url", t.managementUrl, "--api-key", "wrong", "settings", "list"], { env });
     expect(result).toMatchObject({ code: 4, stderr: expect.stringMatching(/^crude: Unauthorized\n {2}use --api-key/) });
@@ -100,7 +95,7 @@ describe("crude settings", () => {
   });
 
   it("reaches the daemon through --socket and CRUDE_SOCKET", async () => {
-    const { t } = await daemonEnv();
+    const { t } = await daemonWithCli();
     const socket = dataFiles(t.dataDir).socket;
     const env = isolatedEnv({ CRUDE_HOME: tempDir() });
     expect((await runCliInProcess(["--socket", socket, "settings", "get", "log.level"], { env })).stdout).toBe("info\n");
@@ -110,7 +105,7 @@ describe("crude settings", () => {
   });
 
   it("works end to end through the real binary, with jq-ready JSON", async () => {
-    const { env } = await daemonEnv();
+    const { env } = await daemonWithCli();
     const result = await runCrude(["settings", "list", "--json"], { env });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).settings.length).toBeGreaterThan(10);

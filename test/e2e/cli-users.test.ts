@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { UsersListBody } from "../../src/api-types.js";
 import { Browser } from "../helpers/browser.js";
-import { isolatedEnv, runCliInProcess, runCrude } from "../helpers/cli.js";
-import { startTestDaemon } from "../helpers/daemon.js";
-
-async function daemonEnv() {
-  const t = await startTestDaemon();
-  const env = isolatedEnv({ CRUDE_HOME: t.dataDir });
-  const crude = (args: string[], input?: string) => runCliInProcess(args, { env, input });
-  return { t, env, crude };
-}
+import { isolatedEnv, runCrude } from "../helpers/cli.js";
+import { daemonWithCli } from "../helpers/cli-daemon.js";
 
 describe("crude users", () => {
   it("creates users with the password from stdin, lists them and lets them sign in", async () => {
-    const { t, crude } = await daemonEnv();
+    const { t, crude } = await daemonWithCli();
     const created = await crude(["users", "create", "Admin@Example.com", "--name", "Admin"], "first-password\n");
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^Created user admin@example\.com \(id [a-zA-Z0-9_-]+\)\.\n$/);
@@ -31,7 +24,7 @@ describe("crude users", () => {
   });
 
   it("changes a password by email and deletes users, but never the first administrator", async () => {
-    const { t, crude } = await daemonEnv();
+    const { t, crude } = await daemonWithCli();
     await crude(["users", "create", "admin@example.com"], "admin-password");
     await crude(["users", "create", "ops@example.com"], "old-password");
     expect(await crude(["users", "update", "OPS@example.com"], "new-password\n")).toMatchObject({
@@ -50,7 +43,7 @@ describe("crude users", () => {
   });
 
   it("refuses bad input with the API's messages and creates nothing", async () => {
-    const { crude } = await daemonEnv();
+    const { crude } = await daemonWithCli();
     const cases: [string[], string | undefined, number, string][] = [
       [["users", "create", "not-an-email"], "password-1", 1, "crude: Invalid email format\n"],
       [["users", "create", "a@example.com"], "short", 1, "crude: Password must be at least 8 characters\n"],
@@ -72,7 +65,7 @@ describe("crude users", () => {
   });
 
   it("works remotely with a management key, and the real binary reads a piped password", async () => {
-    const { t, crude } = await daemonEnv();
+    const { t, crude } = await daemonWithCli();
     const key = (await crude(["keys", "create", "-g", "management", "-n", "ops", "-q"])).stdout.trim();
     const remote = isolatedEnv({ CRUDE_URL: t.managementUrl, CRUDE_API_KEY: key });
     const created = await runCrude(["users", "create", "remote@example.com", "-q"], { env: remote, input: "remote-password\n" });
