@@ -43,6 +43,8 @@ async function fetchStatus(ctx: CommandContext): Promise<StatusBody> {
   }
 }
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
 function describeStatus(ctx: CommandContext, status: StatusBody, headline: string): void {
   const { bold } = ctx.style;
   const rows: [string, string][] = [
@@ -53,6 +55,10 @@ function describeStatus(ctx: CommandContext, status: StatusBody, headline: strin
     ["management", `http://${status.host}:${status.managementPort}`],
     ["functions", `http://${status.host}:${status.functionPort}${status.singlePort ? " (single port)" : ""}`],
     ["memory", `${formatBytes(status.memory.rssBytes)} RSS`],
+    [
+      "holds",
+      `${plural(status.counts.keyGroups, "key group")}, ${plural(status.counts.apiKeys, "API key")}, ${plural(status.counts.secrets, "secret")}, ${plural(status.counts.users, "user")}`,
+    ],
   ];
   ctx.out(bold(headline));
   for (const [label, value] of rows) ctx.out(`  ${label.padEnd(11)} ${value}`);

@@ -39,7 +39,7 @@ export interface DaemonOptions {
 }
 
 export interface RunningDaemon {
-  readonly status: () => StatusBody;
+  readonly status: () => Promise<StatusBody>;
   /** Graceful: stop accepting, finish in-flight requests, flush, close the database, remove socket and pid file. */
   stop(): Promise<void>;
   /** Settles once the daemon has stopped, whoever asked it to. */
@@ -140,7 +140,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       // A valid session wins over an API key (spec: the key is checked only without one).
       authenticators: [sessionAuthenticator(sessions), apiKeyAuthenticator(keys, () => settings.get("api.access-groups"))],
       logFault,
-      status: () => describeDaemon(identity),
+      status: async () =>
+        describeDaemon(identity, {
+          ...(await keys.count()),
+          secrets: await secrets.count(),
+          users: await users.count(),
+        }),
       requestShutdown: () => stopRequested(),
     };
 

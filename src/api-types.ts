@@ -18,6 +18,15 @@ export interface StatusBody {
   singlePort: boolean;
   nodeVersion: string;
   memory: { rssBytes: number; heapUsedBytes: number };
+  counts: StatusCounts;
+}
+
+/** How many of each thing the daemon holds. */
+export interface StatusCounts {
+  keyGroups: number;
+  apiKeys: number;
+  secrets: number;
+  users: number;
 }
 
 export interface Setting {

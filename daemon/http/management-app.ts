@@ -30,7 +30,7 @@ export interface ManagementDeps {
   /** `AUTH_BASE_URL`: an extra trusted origin for the sign-in endpoints. */
   authBaseUrl: string | undefined;
   authenticators: readonly Authenticator[];
-  status: () => StatusBody;
+  status: () => Promise<StatusBody>;
   requestShutdown: () => void;
   logFault: ServerFaultLogger;
 }

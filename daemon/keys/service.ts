@@ -80,6 +80,12 @@ export class KeysService {
     return undefined;
   }
 
+  async count(): Promise<{ keyGroups: number; apiKeys: number }> {
+    let apiKeys = 0;
+    for (const byHash of this.hashes.values()) apiKeys += byHash.size;
+    return { keyGroups: this.groupsById.size, apiKeys };
+  }
+
   groupName(groupId: string): string | undefined {
     return this.groupsById.get(groupId)?.name;
   }

@@ -105,6 +105,10 @@ export class SecretsService {
     return rows.map((row) => this.withValue(row));
   }
 
+  async count(): Promise<number> {
+    return this.db.prepare("SELECT COUNT(*) FROM secrets").pluck().get() as number;
+  }
+
   async get(id: string): Promise<SecretWithValue> {
     const row = this.db.prepare("SELECT * FROM secrets WHERE id = ?").get(id) as SecretRow | undefined;
     if (!row) throw notFound("Secret not found");

@@ -5,7 +5,7 @@ import type { AuthVariables } from "../http/auth.js";
 import { HttpError } from "../http/errors.js";
 
 export interface SystemDeps {
-  status: () => StatusBody;
+  status: () => Promise<StatusBody>;
   requestShutdown: () => void;
 }
 
@@ -15,7 +15,7 @@ export function systemRoutes(deps: SystemDeps) {
 
   app.get("/health", (c) => c.json({ status: "ok", version: VERSION } satisfies HealthBody));
 
-  app.get("/status", (c) => c.json(deps.status()));
+  app.get("/status", async (c) => c.json(await deps.status()));
 
   // Stopping the daemon is for the machine's owner only, never for a remote key.
   app.post("/daemon/shutdown", (c) => {

@@ -38,7 +38,7 @@ export async function startTestDaemon(
     shutdownGraceMs: 2000,
   });
   deferCleanup(() => daemon.stop());
-  const status = daemon.status();
+  const status = await daemon.status();
   const managementUrl = `http://127.0.0.1:${status.managementPort}`;
   return {
     daemon,
