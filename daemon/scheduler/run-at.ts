@@ -5,12 +5,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function runAt(when: Date, task: () => void): () => void {
   let timer: NodeJS.Timeout;
   const arm = () => {
-    const wait = when.getTime() - Date.now();
-    if (wait <= 0) {
-      timer = setTimeout(task, 0);
-    } else {
-      timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS));
-    }
+    const wait = Math.max(when.getTime() - Date.now(), 0);
+    timer = wait > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(task, wait);
     timer.unref();
   };
   arm();

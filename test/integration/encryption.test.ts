@@ -187,6 +187,31 @@ describe("encryption keys", () => {
     expect(storedVersions(t.dataDir)).toEqual(["B", "B"]);
   });
 
+  it("rotates by itself when the interval comes due while it runs, also after the interval was changed", async () => {
+    const t = await startTestDaemon();
+    await createKeys(t, 1);
+    await t.daemon.stop();
+    const path = dataFiles(t.dataDir).encryptionKeys;
+    const file = JSON.parse(readFileSync(path, "utf8"));
+    // Due in 90 days by default; 20 days minus a few seconds have passed.
+    file.last_rotation_finished_at = new Date(Date.now() - 20 * DAY_MS + 4000).toISOString();
+    writeFileSync(path, JSON.stringify(file));
+    const again = await startTestDaemon({ dataDir: t.dataDir });
+    await again.socket.put("/api/settings", { body: { settings: { "encryption.key-rotation.interval-days": "20" } } });
+    const before = await again.socket.get<EncryptionStatusBody>("/api/encryption-keys/rotation");
+    expect(before).toMatchObject({ currentVersion: "A", rotationIntervalDays: 20, daysSinceRotation: 19 });
+    const after = await waitFor(
+      "the scheduled rotation",
+      async () => {
+        const status = await again.socket.get<EncryptionStatusBody>("/api/encryption-keys/rotation");
+        return status.currentVersion === "B" && !status.isInProgress ? status : undefined;
+      },
+      20_000,
+    );
+    expect(after.nextRotationAt).toBe(new Date(Date.parse(after.lastRotationAt) + 20 * DAY_MS).toISOString());
+    expect(storedVersions(t.dataDir)).toEqual(["B"]);
+  });
+
   it("survives a daemon killed in the middle of a rotation: values decrypt and the rotation completes at the next start", async () => {
     const first = await spawnDaemon();
     await first.socket.put("/api/settings", {
