@@ -66,7 +66,7 @@ Every signed-in user may do everything; the first account (created by sign-up) c
     .option("-n, --name <name>", "display name")
     .addHelpText(
       "after",
-      `${examples("crude users create ops@example.com --name Ops", "pass show crude/ops | crude users create ops@example.com")}${PASSWORD_HELP}`,
+      `${examples("crude users create ops@example.com --name Ops", "pass show crude/ops | crude users create ops@example.com")}\n${PASSWORD_HELP}`,
     )
     .action(
       action(io, async (ctx, email: string, options: { name?: string }) => {
@@ -84,7 +84,7 @@ Every signed-in user may do everything; the first account (created by sign-up) c
     .argument("<user>", "email address or ID")
     .addHelpText(
       "after",
-      `${examples("crude users update ops@example.com", 'printf %s "$NEW" | crude users update ops@example.com')}${PASSWORD_HELP}`,
+      `${examples("crude users update ops@example.com", 'printf %s "$NEW" | crude users update ops@example.com')}\n${PASSWORD_HELP}`,
     )
     .action(
       action(io, async (ctx, emailOrId: string) => {
