@@ -97,12 +97,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
     const encryptedColumns = [apiKeyValueColumn(db), secretValueColumn(db)];
     const keyring = openKeyring(files.encryptionKeys, db, encryptedColumns, log);
-    const reportDecryptionFailure = (what: string, error: Error) => log.error(`${what} does not decrypt: ${error.message}`);
     const scopes = new ScopeCleanup();
-    const keys = new KeysService(db, keyring, scopes, reportDecryptionFailure);
+    const keys = new KeysService(db, keyring, scopes);
     await keys.ensureManagementGroup();
     // Functions arrive with the functions domain; until then no function-scoped secret can be created.
-    const secrets = new SecretsService(db, keyring, keys, scopes, async () => false, reportDecryptionFailure);
+    const secrets = new SecretsService(db, keyring, keys, scopes, async () => false);
     // The reference restores management access at every start when the list was emptied.
     if (settings.get("api.access-groups") === "") await settings.update({ "api.access-groups": "management" });
 

@@ -21,3 +21,8 @@ export function formatBytes(bytes: number): string {
   }
   return unit === 0 ? `${value} B` : `${Number(value.toFixed(1))} ${units[unit]}`;
 }
+
+/** "1 value", "30 values": a count with its noun, plural by adding "s". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -13,6 +13,9 @@ export class DecryptionError extends Error {
   }
 }
 
+/** Told which stored value (`what`, e.g. "Secret <id>") failed to decrypt, never the value. */
+export type DecryptionFailureReporter = (what: string, error: DecryptionError) => void;
+
 export class PlaintextTooLargeError extends Error {
   constructor(bytes: number) {
     super(`Value is ${bytes} bytes; at most ${MAX_PLAINTEXT_BYTES} bytes can be encrypted`);
@@ -32,6 +35,7 @@ export class Keyring {
   constructor(
     private readonly path: string,
     private file: KeyFile,
+    private readonly reportFailure: DecryptionFailureReporter = () => {},
   ) {
     this.hashKey = Buffer.from(file.hash_key, "base64");
     this.loadKeys();
@@ -81,6 +85,19 @@ export class Keyring {
       return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]).toString("utf8");
     } catch {
       throw new DecryptionError("ciphertext failed authentication (tampered, or encrypted with another key)");
+    }
+  }
+
+  /**
+   * For values that are shown or handed to handlers: one that does not decrypt comes back as ""
+   * with the reason, and is reported, so a listing never fails on one damaged row.
+   */
+  reveal(stored: string, what: string): { value: string; decryptionError: string | null } {
+    try {
+      return { value: this.decrypt(stored), decryptionError: null };
+    } catch (error) {
+      this.reportFailure(what, error as DecryptionError);
+      return { value: "", decryptionError: (error as Error).message };
     }
   }
 

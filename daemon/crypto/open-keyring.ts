@@ -1,3 +1,4 @@
+import { plural } from "../../src/format.js";
 import type { Db } from "../db/database.js";
 import type { EncryptedColumn } from "../db/encrypted-column.js";
 import type { ServerLog } from "../runtime/server-log.js";
@@ -18,16 +19,13 @@ export function openKeyring(path: string, db: Db, columns: readonly EncryptedCol
   if (!file) {
     const held = encryptedValues();
     if (held > 0) {
-      throw new KeyFileError(
-        path,
-        `it is missing, but the database holds ${held} encrypted value${held === 1 ? "" : "s"} that only it can decrypt`,
-      );
+      throw new KeyFileError(path, `it is missing, but the database holds ${plural(held, "encrypted value")} that only it can decrypt`);
     }
     file = newKeyFile();
     writeKeyFile(path, file);
     if (stored) log.warn(`created a new encryption key file ${path} (the previous one is gone; no encrypted values were stored)`);
   }
-  const keyring = new Keyring(path, file);
+  const keyring = new Keyring(path, file, (what, error) => log.error(`${what} does not decrypt: ${error.message}`));
   if (stored && stored !== keyring.fingerprint) {
     const held = encryptedValues();
     if (held > 0)

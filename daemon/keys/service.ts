@@ -52,7 +52,6 @@ export class KeysService {
     private readonly db: Db,
     private readonly keyring: Keyring,
     private readonly scopes: ScopeCleanup,
-    private readonly reportDecryptionFailure: (what: string, error: Error) => void,
   ) {
     this.refresh();
   }
@@ -239,14 +238,7 @@ export class KeysService {
   }
 
   private toStoredKey(row: KeyRow): StoredKey {
-    let value = "";
-    let decryptionError: string | null = null;
-    try {
-      value = this.keyring.decrypt(row.value);
-    } catch (error) {
-      decryptionError = (error as Error).message;
-      this.reportDecryptionFailure(`API key ${row.id}`, error as Error);
-    }
+    const { value, decryptionError } = this.keyring.reveal(row.value, `API key ${row.id}`);
     const groupName = this.groupsById.get(row.group_id)?.name ?? "Unknown";
     return { id: row.id, name: row.name, value, description: row.description, groupId: row.group_id, groupName, decryptionError };
   }

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import type { Secret, SecretCreatedBody, SecretScope, SecretWithValue } from "../../src/api-types.js";
-import type { Keyring } from "../crypto/keyring.js";
+import { DecryptionError, type Keyring } from "../crypto/keyring.js";
 import type { Db } from "../db/database.js";
 import { type EncryptedColumn, encryptedColumn } from "../db/encrypted-column.js";
 import { checkId, newId } from "../db/ids.js";
@@ -62,7 +62,6 @@ export class SecretsService {
     private readonly keys: KeysService,
     scopes: ScopeCleanup,
     private readonly functionExists: (id: string) => Promise<boolean>,
-    private readonly reportDecryptionFailure: (what: string, error: Error) => void,
   ) {
     scopes.register((scope, id) => {
       const { changes } = db.prepare("DELETE FROM secrets WHERE scope_type = ? AND scope_ref = ?").run(scope, id);
@@ -164,12 +163,9 @@ export class SecretsService {
       .prepare("SELECT id, value FROM secrets WHERE name = ? AND scope_type = ? AND ifnull(scope_ref, '') = ?")
       .get(name, scopeType, scopeRef ?? "") as Pick<SecretRow, "id" | "value"> | undefined;
     if (!row) return undefined;
-    try {
-      return this.keyring.decrypt(row.value);
-    } catch (error) {
-      this.reportDecryptionFailure(`Secret ${row.id}`, error as Error);
-      throw error;
-    }
+    const { value, decryptionError } = this.keyring.reveal(row.value, `Secret ${row.id}`);
+    if (decryptionError !== null) throw new DecryptionError(decryptionError);
+    return value;
   }
 
   /** Unknown targets are refused: a secret of a missing function, group or key could never be read. */
@@ -179,14 +175,8 @@ export class SecretsService {
     return id;
   }
 
-  /** A listing never fails on one bad value: it shows "" and the reason, and the server log reports it. */
   private withValue(row: SecretRow): SecretWithValue {
-    try {
-      return { ...toSecret(row), value: this.keyring.decrypt(row.value), decryptionError: null };
-    } catch (error) {
-      this.reportDecryptionFailure(`Secret ${row.id}`, error as Error);
-      return { ...toSecret(row), value: "", decryptionError: (error as Error).message };
-    }
+    return { ...toSecret(row), ...this.keyring.reveal(row.value, `Secret ${row.id}`) };
   }
 
   private changed(): void {

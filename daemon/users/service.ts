@@ -53,39 +53,36 @@ export class UsersService {
     return toUser(this.requireRow(id));
   }
 
-  /**
-   * `POST /api/users`: checks in the spec's order; the new user gets role `userMgmt`. The very
-   * first account, also when created here (by the local owner's `crude users create`), is the
-   * permanent admin, as if it had signed up.
-   */
+  /** `POST /api/users`: checks in the spec's order (409 before the costly hash); the new user gets role `userMgmt`. */
   async create(input: { email?: unknown; password?: unknown; passwordConfirmation?: unknown; name?: unknown }): Promise<User> {
     const email = normalizeEmail(input.email);
     const password = checkPasswordLength(requiredString(input.password, "password"));
     checkConfirmation(password, requiredString(input.passwordConfirmation, "passwordConfirmation"));
     const name = optionalString(input.name, "name");
     this.assertEmailFree(email);
-    const passwordHash = await hashPassword(password);
-    // Checked again: another request may have taken the email while the hash was computed.
-    return this.db.transaction(() => {
-      this.assertEmailFree(email);
-      const first = !this.db.prepare("SELECT 1 FROM users LIMIT 1").get();
-      return this.insert({ email, name, passwordHash, roles: first ? `${ROLE_PERMANENT},${ROLE_USER_MANAGEMENT}` : ROLE_USER_MANAGEMENT });
-    })();
+    return (await this.register({ email, name, password }, { onlyFirst: false })) as User;
   }
 
-  /**
-   * Public sign-up, which only the first user may use: they become the permanent admin.
-   * Undefined when a user exists by the time the hash is ready (checked in the inserting
-   * transaction, so two racing sign-ups cannot both succeed).
-   */
+  /** Public sign-up, which only the first user may use; undefined once a user exists. */
   async createFirstUser(input: { email?: unknown; password?: unknown; name?: unknown }): Promise<User | undefined> {
     const email = normalizeEmail(input.email);
     const password = checkPasswordLength(requiredString(input.password, "password"));
-    const name = optionalString(input.name, "name");
-    const passwordHash = await hashPassword(password);
-    return this.db.transaction(() => {
-      if (this.db.prepare("SELECT 1 FROM users LIMIT 1").get()) return undefined;
-      return this.insert({ email, name, passwordHash, roles: `${ROLE_PERMANENT},${ROLE_USER_MANAGEMENT}` });
+    return this.register({ email, name: optionalString(input.name, "name"), password }, { onlyFirst: true });
+  }
+
+  /**
+   * Hashes, then inserts in one transaction that decides what the hash's time may have changed:
+   * whether the email is still free, and whether this is the very first account — which is the
+   * permanent admin however it is made (sign-up, or the local owner's `crude users create`).
+   */
+  private async register(user: { email: string; name: string | undefined; password: string }, options: { onlyFirst: boolean }) {
+    const passwordHash = await hashPassword(user.password);
+    return this.db.transaction((): User | undefined => {
+      const first = !this.db.prepare("SELECT 1 FROM users LIMIT 1").get();
+      if (options.onlyFirst && !first) return undefined;
+      this.assertEmailFree(user.email);
+      const roles = first ? `${ROLE_PERMANENT},${ROLE_USER_MANAGEMENT}` : ROLE_USER_MANAGEMENT;
+      return this.insert({ email: user.email, name: user.name, passwordHash, roles });
     })();
   }
 

@@ -35,7 +35,7 @@ try {
   const db = openDatabase(join(dir, "crude.db"));
   migrate(db, MIGRATIONS);
   const keyring = new Keyring(join(dir, "encryption-keys.json"), newKeyFile());
-  const keys = new KeysService(db, keyring, new ScopeCleanup(), () => {});
+  const keys = new KeysService(db, keyring, new ScopeCleanup());
   await keys.ensureManagementGroup();
   const groupIds: string[] = [];
   for (let g = 0; g < GROUPS; g++) groupIds.push((await keys.createGroup({ name: `group-${g}` })).id);

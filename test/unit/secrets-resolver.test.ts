@@ -21,12 +21,12 @@ async function setup() {
     db.close();
   });
   migrate(db, MIGRATIONS);
-  const keyring = new Keyring(join(dir, "encryption-keys.json"), newKeyFile());
   const failures: string[] = [];
   const report = (what: string, error: Error) => failures.push(`${what}: ${error.message}`);
+  const keyring = new Keyring(join(dir, "encryption-keys.json"), newKeyFile(), report);
   const scopes = new ScopeCleanup();
-  const keys = new KeysService(db, keyring, scopes, report);
-  const secrets = new SecretsService(db, keyring, keys, scopes, async (id) => id === FUNCTION_ID || id === "fn-other", report);
+  const keys = new KeysService(db, keyring, scopes);
+  const secrets = new SecretsService(db, keyring, keys, scopes, async (id) => id === FUNCTION_ID || id === "fn-other");
   const resolver = new SecretResolver(secrets, keys);
 
   const apps = await keys.createGroup({ name: "apps" });
