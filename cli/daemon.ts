@@ -1,7 +1,7 @@
 import { type Command, Option } from "commander";
 import type { StatusBody } from "../src/api-types.js";
 import { CrudeError, DaemonUnreachableError, ExitCode } from "../src/errors.js";
-import { formatBytes, formatDuration } from "../src/format.js";
+import { formatBytes, formatDuration, plural } from "../src/format.js";
 import { dataFiles } from "../src/paths.js";
 import { isProcessRunning } from "../src/process.js";
 import { action, examples } from "./action.js";
@@ -42,8 +42,6 @@ async function fetchStatus(ctx: CommandContext): Promise<StatusBody> {
     throw error;
   }
 }
-
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 function describeStatus(ctx: CommandContext, status: StatusBody, headline: string): void {
   const { bold } = ctx.style;

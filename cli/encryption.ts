@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import type { ApiClient } from "../src/api-client.js";
 import type { EncryptionRotateBody, EncryptionStatusBody } from "../src/api-types.js";
+import { plural } from "../src/format.js";
 import { action, examples } from "./action.js";
 import type { CommandContext } from "./context.js";
 import type { Io } from "./io.js";
-import { printTable } from "./table.js";
+import { printFields } from "./table.js";
 
 const PROGRESS_POLL_MS = 250;
 
@@ -44,16 +45,12 @@ Keys live in <data-dir>/encryption-keys.json: back it up, without it no secret c
         const body = await (await ctx.client()).get<EncryptionStatusBody>("/api/encryption-keys/rotation");
         if (ctx.json) return ctx.printJson(body);
         const days = body.daysSinceRotation;
-        await printTable(
-          ctx,
-          ["FIELD", "VALUE"],
-          [
-            ["key version", body.currentVersion],
-            ["last rotation", `${body.lastRotationAt} (${days === 0 ? "today" : `${days} day${days === 1 ? "" : "s"} ago`})`],
-            ["next rotation", `${body.nextRotationAt} (every ${body.rotationIntervalDays} days)`],
-            ["in progress", body.progress ? `yes (${body.progress.done}/${body.progress.total})` : body.isInProgress ? "yes" : "no"],
-          ],
-        );
+        await printFields(ctx, [
+          ["key version", body.currentVersion],
+          ["last rotation", `${body.lastRotationAt} (${days === 0 ? "today" : `${plural(days, "day")} ago`})`],
+          ["next rotation", `${body.nextRotationAt} (every ${body.rotationIntervalDays} days)`],
+          ["in progress", body.progress ? `yes (${body.progress.done}/${body.progress.total})` : body.isInProgress ? "yes" : "no"],
+        ]);
       }),
     );
 
@@ -73,9 +70,7 @@ daemon stopped during one) is completed instead of starting a new one.\n`,
         const body = await withProgress(ctx, client, client.post<EncryptionRotateBody>("/api/encryption-keys/rotation"));
         if (ctx.json) return ctx.printJson(body);
         if (ctx.options.quiet) return;
-        ctx.out(
-          `Rotated to key version ${body.currentVersion}: ${body.reencrypted} value${body.reencrypted === 1 ? "" : "s"} re-encrypted.`,
-        );
+        ctx.out(`Rotated to key version ${body.currentVersion}: ${plural(body.reencrypted, "value")} re-encrypted.`);
         if (body.failed > 0) ctx.err(`crude: ${body.failed} value(s) did not decrypt and stay unreadable; see crude daemon logs`);
       }),
     );

@@ -5,7 +5,7 @@ import { action, examples } from "./action.js";
 import type { CommandContext } from "./context.js";
 import type { Io } from "./io.js";
 import { findGroup, findKey } from "./key-lookup.js";
-import { printTable } from "./table.js";
+import { printFields, printTable } from "./table.js";
 
 /** A confirmation on stdout for people; `--quiet` prints only the ID for scripts. */
 function confirm(ctx: CommandContext, id: string, message: string): void {
@@ -70,17 +70,13 @@ management API over TCP: crude --url http://host:9000 --api-key <value> ...\n`,
         });
         if (ctx.json) return ctx.printJson(body);
         if (ctx.options.quiet) return ctx.out(options.showValues ? body.key.value : body.key.id);
-        await printTable(
-          ctx,
-          ["FIELD", "VALUE"],
-          [
-            ["name", body.key.name],
-            ["id", body.key.id],
-            ["group", `${body.group.name} (${body.group.id})`],
-            ["value", body.key.value],
-            ["description", body.key.description ?? ""],
-          ],
-        );
+        await printFields(ctx, [
+          ["name", body.key.name],
+          ["id", body.key.id],
+          ["group", `${body.group.name} (${body.group.id})`],
+          ["value", body.key.value],
+          ["description", body.key.description ?? ""],
+        ]);
       }),
     );
 
@@ -195,15 +191,11 @@ function registerGroups(keys: Command, io: Io): void {
         const body = await client.get<KeyGroup>(`/api/key-groups/${encodeURIComponent((await findGroup(client, nameOrId)).id)}`);
         if (ctx.json) return ctx.printJson(body);
         if (ctx.options.quiet) return ctx.out(body.id);
-        await printTable(
-          ctx,
-          ["FIELD", "VALUE"],
-          [
-            ["name", body.name],
-            ["id", body.id],
-            ["description", body.description ?? ""],
-          ],
-        );
+        await printFields(ctx, [
+          ["name", body.name],
+          ["id", body.id],
+          ["description", body.description ?? ""],
+        ]);
       }),
     );
 

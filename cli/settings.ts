@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { SettingBody, SettingsListBody, SettingsUpdateBody } from "../src/api-types.js";
 import { UsageError } from "../src/errors.js";
+import { plural } from "../src/format.js";
 import { action, examples } from "./action.js";
 import type { Io } from "./io.js";
 import { printTable } from "./table.js";
@@ -72,7 +73,7 @@ If any value is invalid, nothing is changed and every problem is listed.\n`,
         const changes = parseAssignments(pairs);
         const body = await (await ctx.client()).put<SettingsUpdateBody>("/api/settings", { body: { settings: changes } });
         if (ctx.json) return ctx.printJson(body);
-        if (!ctx.options.quiet) ctx.out(`Updated ${body.updated} setting${body.updated === 1 ? "" : "s"}.`);
+        if (!ctx.options.quiet) ctx.out(`Updated ${plural(body.updated, "setting")}.`);
       }),
     );
 }

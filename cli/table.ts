@@ -19,6 +19,11 @@ const BORDERLESS = {
   middle: "  ",
 };
 
+/** One record as FIELD / VALUE rows (`keys get`, `encryption status`). */
+export function printFields(ctx: CommandContext, fields: [string, string][]): Promise<void> {
+  return printTable(ctx, ["FIELD", "VALUE"], fields);
+}
+
 export async function printTable(ctx: CommandContext, head: string[], rows: string[][]): Promise<void> {
   const { default: Table } = await import("cli-table3");
   const table = new Table({
