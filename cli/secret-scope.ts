@@ -1,5 +1,5 @@
 import type { ApiClient } from "../src/api-client.js";
-import type { ApiKeysListBody, KeyGroupsListBody, Secret, SecretScope, SecretsByNameBody } from "../src/api-types.js";
+import type { ApiKeysListBody, KeyGroupsListBody, Secret, SecretScope, SecretsByNameBody, SecretWithValue } from "../src/api-types.js";
 import { ApiError, CrudeError, UsageError } from "../src/errors.js";
 import { findGroup, findKey } from "./key-lookup.js";
 
@@ -50,8 +50,8 @@ export async function resolveScope(client: ApiClient, flags: ScopeFlags): Promis
   }
 }
 
-/** Every secret of this name in any scope (none is not an error here). */
-export async function secretsNamed(client: ApiClient, name: string): Promise<Secret[]> {
+/** Every secret of this name in any scope, with its value (none is not an error here). */
+export async function secretsNamed(client: ApiClient, name: string): Promise<SecretWithValue[]> {
   try {
     return (await client.get<SecretsByNameBody>(`/api/secrets/by-name/${encodeURIComponent(name)}`)).secrets;
   } catch (error) {
@@ -61,7 +61,7 @@ export async function secretsNamed(client: ApiClient, name: string): Promise<Sec
 }
 
 /** The one secret a name (plus scope flags, when several scopes use the name) points at. */
-export async function findSecret(client: ApiClient, name: string, flags: ScopeFlags): Promise<Secret> {
+export async function findSecret(client: ApiClient, name: string, flags: ScopeFlags): Promise<SecretWithValue> {
   const candidates = await secretsNamed(client, name);
   if (hasScopeFlags(flags)) {
     const { scope, ref, label } = await resolveScope(client, flags);

@@ -71,9 +71,8 @@ When the name exists in several scopes, choose one with the scope flags.\n`,
     )
     .action(
       action(io, async (ctx, name: string, flags: ScopeFlags) => {
-        const client = await ctx.client();
-        const { id } = await findSecret(client, name, flags);
-        const secret = await client.get<SecretWithValue>(`/api/secrets/${encodeURIComponent(id)}`);
+        // The by-name lookup already carries the value, in the shape GET /api/secrets/:id answers.
+        const secret = await findSecret(await ctx.client(), name, flags);
         if (ctx.json) return ctx.printJson(secret);
         if (secret.decryptionError) throw new Error(`secret '${name}' does not decrypt: ${secret.decryptionError}`);
         ctx.out(secret.value);
