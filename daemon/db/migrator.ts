@@ -1,4 +1,4 @@
-import type { Db } from "./database.js";
+import { type Db, writeTransaction } from "./database.js";
 
 /** One forward-only schema step. Versions are global across domains and strictly increasing. */
 export interface Migration {
@@ -34,10 +34,10 @@ export function migrate(db: Db, migrations: readonly Migration[]): { from: numbe
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
+    writeTransaction(db, () => {
       migration.up(db);
       record.run(migration.version, migration.name, new Date().toISOString());
-    })();
+    });
   }
   return { from: current, to: Math.max(current, latest) };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { ApiKeyItem, KeyGroup } from "../../src/api-types.js";
 import type { Keyring } from "../crypto/keyring.js";
-import type { Db } from "../db/database.js";
+import { type Db, writeTransaction } from "../db/database.js";
 import { type EncryptedColumn, encryptedColumn } from "../db/encrypted-column.js";
 import { checkId, newId } from "../db/ids.js";
 import type { ScopeCleanup } from "../db/scope-cleanup.js";
@@ -131,10 +131,10 @@ export class KeysService {
     if (group.name === MANAGEMENT_GROUP) throw forbidden("Cannot delete management group");
     const keys = this.db.prepare("SELECT COUNT(*) FROM api_keys WHERE group_id = ?").pluck().get(id) as number;
     if (keys > 0) throw conflict(`Cannot delete group with ${keys} existing key(s). Delete keys first.`);
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.db.prepare("DELETE FROM key_groups WHERE id = ?").run(id);
       this.scopes.deleted("group", id);
-    })();
+    });
     this.refresh();
   }
 
@@ -217,11 +217,11 @@ export class KeysService {
   /** Removes the key and its key-scoped secrets in one transaction. */
   async deleteKey(id: string): Promise<void> {
     checkId(id, "Invalid key ID");
-    const deleted = this.db.transaction(() => {
+    const deleted = writeTransaction(this.db, () => {
       const { changes } = this.db.prepare("DELETE FROM api_keys WHERE id = ?").run(id);
       if (changes > 0) this.scopes.deleted("key", id);
       return changes > 0;
-    })();
+    });
     if (!deleted) throw notFound("Key not found");
     this.refresh();
   }

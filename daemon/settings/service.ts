@@ -1,5 +1,5 @@
 import type { Setting } from "../../src/api-types.js";
-import type { Db } from "../db/database.js";
+import { type Db, writeTransaction } from "../db/database.js";
 import { SETTING_DEFINITIONS, SETTINGS_BY_NAME } from "./definitions.js";
 import { type SettingProblem, validateSettings } from "./validate.js";
 
@@ -28,9 +28,9 @@ export class SettingsService {
     const service = new SettingsService(db);
     const insert = db.prepare("INSERT OR IGNORE INTO settings (name, value, updated_at) VALUES (?, ?, ?)");
     const now = new Date().toISOString();
-    db.transaction(() => {
+    writeTransaction(db, () => {
       for (const definition of SETTING_DEFINITIONS) insert.run(definition.name, definition.default, now);
-    })();
+    });
     service.reload();
     return service;
   }
@@ -62,9 +62,9 @@ export class SettingsService {
     const entries = Object.entries(changes as Record<string, string>);
     const write = this.db.prepare("UPDATE settings SET value = ?, updated_at = ? WHERE name = ?");
     const now = new Date().toISOString();
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       for (const [name, value] of entries) write.run(value, now, name);
-    })();
+    });
     const changed = new Map(entries.filter(([name, value]) => this.values.get(name) !== value));
     for (const [name, value] of entries) this.values.set(name, value);
     if (changed.size > 0) for (const listener of this.listeners) listener(changed);

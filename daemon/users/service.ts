@@ -1,5 +1,5 @@
 import type { User } from "../../src/api-types.js";
-import type { Db } from "../db/database.js";
+import { type Db, writeTransaction } from "../db/database.js";
 import { newId } from "../db/ids.js";
 import { conflict, forbidden, invalid, notFound } from "../domain-error.js";
 import { hashPassword, verifyAgainstNothing, verifyPassword } from "./password.js";
@@ -77,13 +77,13 @@ export class UsersService {
    */
   private async register(user: { email: string; name: string | undefined; password: string }, options: { onlyFirst: boolean }) {
     const passwordHash = await hashPassword(user.password);
-    return this.db.transaction((): User | undefined => {
+    return writeTransaction(this.db, (): User | undefined => {
       const first = !this.db.prepare("SELECT 1 FROM users LIMIT 1").get();
       if (options.onlyFirst && !first) return undefined;
       this.assertEmailFree(user.email);
       const roles = first ? `${ROLE_PERMANENT},${ROLE_USER_MANAGEMENT}` : ROLE_USER_MANAGEMENT;
       return this.insert({ email: user.email, name: user.name, passwordHash, roles });
-    })();
+    });
   }
 
   /**

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { AuthSession } from "../../src/api-types.js";
 import type { Keyring } from "../crypto/keyring.js";
-import type { Db } from "../db/database.js";
+import { type Db, writeTransaction } from "../db/database.js";
 import { newId } from "../db/ids.js";
 
 const DAY_MS = 86_400_000;
@@ -44,13 +44,13 @@ export class SessionStore {
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     };
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       // Sweeping here keeps the table small without a timer: sign-ins are rare.
       this.db.prepare("DELETE FROM sessions WHERE expires_at <= ?").run(now.toISOString());
       this.db
         .prepare("INSERT INTO sessions (id, user_id, token_hash, expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
         .run(row.id, row.user_id, this.tokenHash(token), row.expires_at, row.created_at, row.updated_at);
-    })();
+    });
     return { token, session: toSession(row) };
   }
 
