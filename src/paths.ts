@@ -17,6 +17,10 @@ export function dataFiles(dataDir: string) {
     database: join(dataDir, "crude.db"),
     encryptionKeys: join(dataDir, "encryption-keys.json"),
     code: join(dataDir, "code"),
+    /** Packages installed for `npm:` specifiers in handlers. */
+    npm: join(dataDir, "npm"),
+    /** Compiled handler bundles; safe to delete, rebuilt on demand. */
+    handlerCache: join(dataDir, "cache", "handlers"),
     socket: join(dataDir, "crude.sock"),
     pid: join(dataDir, "crude.pid"),
     daemonLog: join(dataDir, "daemon.log"),

@@ -16,7 +16,7 @@ const integer = (min: number, max: number): SettingKind => ({ type: "integer", m
 
 /**
  * Every setting of the reference platform, with its default and bounds (spec: settings §1),
- * plus crude's own under `api.max-body-bytes`. Values are strings on the wire and on disk.
+ * plus crude's own: `api.max-body-bytes`, `functions.*`, `executor.*`. Values are strings on the wire and on disk.
  */
 export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
   { name: "server.name", default: "Crude Functions", kind: { type: "text" }, description: "Name shown in UI titles" },
@@ -103,6 +103,30 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     default: "52428800",
     kind: integer(1024, 524288000),
     description: "Largest file the file API accepts",
+  },
+  {
+    name: "functions.timeout-ms",
+    default: "30000",
+    kind: integer(10, 3600000),
+    description: "Default per-request timeout of a function (its timeoutMs overrides it)",
+  },
+  {
+    name: "functions.max-body-bytes",
+    default: "10485760",
+    kind: integer(1024, 1073741824),
+    description: "Largest request body /run accepts (crude only)",
+  },
+  {
+    name: "executor.workers",
+    default: "2",
+    kind: integer(1, 64),
+    description: "Worker threads that run handlers (a change resizes the pool at once)",
+  },
+  {
+    name: "executor.memory-mb",
+    default: "512",
+    kind: integer(32, 16384),
+    description: "Heap limit of one worker thread in MiB; a worker over it is replaced",
   },
   {
     name: "job.processor.polling-interval-seconds",
