@@ -1,0 +1,177 @@
+import type { Command } from "commander";
+import type { Source, SourceStatusBody, SourceSyncBody, SourcesListBody, SourceUpdatedBody, SuccessBody } from "../src/api-types.js";
+import { UsageError } from "../src/errors.js";
+import { action, examples } from "./action.js";
+import type { CommandContext } from "./context.js";
+import type { Io } from "./io.js";
+import { findSource } from "./source-lookup.js";
+import { registerPush } from "./source-push.js";
+import { printFields, printTable } from "./table.js";
+
+/** A confirmation on stdout for people; `--quiet` prints only the ID for scripts. */
+function confirm(ctx: CommandContext, id: string, message: string): void {
+  if (ctx.options.quiet) ctx.out(id);
+  else ctx.out(message);
+}
+
+const yesNo = (value: boolean) => (value ? "yes" : "no");
+const settingsText = (settings: object) => (Object.keys(settings).length === 0 ? "" : JSON.stringify(settings));
+
+export function registerSources(program: Command, io: Io): void {
+  const sources = program
+    .command("sources")
+    .description("Manage code sources: the directories under <data>/code that hold handler files")
+    .addHelpText(
+      "after",
+      `${examples(
+        "crude sources create my-api",
+        "crude sources push my-api ./functions",
+        "crude sources push my-api ./functions --watch",
+        "crude sources list",
+      )}
+A source named my-api is the directory <data>/code/my-api; a function's handler path starts
+with the source name (my-api/hello.ts). Manual sources are edited with 'crude files' and
+'crude sources push'.\n`,
+    );
+
+  sources
+    .command("list")
+    .alias("ls")
+    .description("List code sources")
+    .addHelpText("after", examples("crude sources list", "crude sources list --json | jq -r '.sources[].name'"))
+    .action(
+      action(io, async (ctx) => {
+        const body = await (await ctx.client()).get<SourcesListBody>("/api/sources");
+        if (ctx.json) return ctx.printJson(body);
+        if (ctx.options.quiet) return ctx.outLines(body.sources.map((source) => source.id));
+        await printTable(
+          ctx,
+          ["NAME", "TYPE", "ENABLED", "ID", "CREATED"],
+          body.sources.map((s) => [s.name, s.type, yesNo(s.enabled), s.id, s.createdAt]),
+        );
+      }),
+    );
+
+  sources
+    .command("get")
+    .description("Show one code source")
+    .argument("<source>", "source name or ID")
+    .addHelpText("after", examples("crude sources get my-api", "crude sources get my-api --json | jq .syncSettings"))
+    .action(
+      action(io, async (ctx, nameOrId: string) => {
+        const client = await ctx.client();
+        const body = await client.get<Source>(`/api/sources/${encodeURIComponent((await findSource(client, nameOrId)).id)}`);
+        if (ctx.json) return ctx.printJson(body);
+        if (ctx.options.quiet) return ctx.out(body.id);
+        await printFields(ctx, [
+          ["name", body.name],
+          ["id", body.id],
+          ["type", body.type],
+          ["enabled", yesNo(body.enabled)],
+          ["type settings", settingsText(body.typeSettings)],
+          ["sync settings", settingsText(body.syncSettings)],
+          ["last sync", body.lastSyncAt ?? ""],
+          ["last sync error", body.lastSyncError ?? ""],
+          ["created", body.createdAt],
+          ["updated", body.updatedAt],
+        ]);
+      }),
+    );
+
+  sources
+    .command("create")
+    .description("Create a code source and its directory")
+    .argument("<name>", "source name: letters, digits, - and _, starting with a letter or digit (at most 64)")
+    .option("--type <type>", "manual (files uploaded with crude files / crude sources push) or git", "manual")
+    .option("--disabled", "create it disabled (stops syncing only; its handlers still run)")
+    .addHelpText("after", examples("crude sources create my-api", "SOURCE_ID=$(crude sources create my-api -q)"))
+    .action(
+      action(io, async (ctx, name: string, options: { type: string; disabled?: boolean }) => {
+        const body = await (await ctx.client()).post<Source>("/api/sources", {
+          body: { name, type: options.type, enabled: !options.disabled },
+        });
+        if (ctx.json) return ctx.printJson(body);
+        confirm(ctx, body.id, `Created ${body.type} source '${body.name}' (id ${body.id}).`);
+      }),
+    );
+
+  sources
+    .command("update")
+    .description("Enable or disable a code source")
+    .argument("<source>", "source name or ID")
+    .option("--enable", "enable it")
+    .option("--disable", "disable it (stops syncing only; its handlers still run and its files stay editable)")
+    .addHelpText("after", examples("crude sources update my-api --disable", "crude sources update my-api --enable"))
+    .action(
+      action(io, async (ctx, nameOrId: string, options: { enable?: boolean; disable?: boolean }) => {
+        if (options.enable && options.disable) throw new UsageError("give --enable or --disable, not both");
+        if (!options.enable && !options.disable) throw new UsageError("nothing to change: give --enable or --disable");
+        const client = await ctx.client();
+        const source = await findSource(client, nameOrId);
+        const body = await client.put<SourceUpdatedBody>(`/api/sources/${encodeURIComponent(source.id)}`, {
+          body: { enabled: options.enable === true },
+        });
+        if (ctx.json) return ctx.printJson(body);
+        confirm(ctx, source.id, `${body.enabled ? "Enabled" : "Disabled"} source '${source.name}'.`);
+      }),
+    );
+
+  sources
+    .command("delete")
+    .alias("rm")
+    .description("Delete a code source and every file in its directory")
+    .argument("<source>", "source name or ID")
+    .addHelpText(
+      "after",
+      `${examples("crude sources delete my-api")}\nFunctions whose handlers were in it stay, and answer 404 until their files exist again.\n`,
+    )
+    .action(
+      action(io, async (ctx, nameOrId: string) => {
+        const client = await ctx.client();
+        const source = await findSource(client, nameOrId);
+        const body = await client.delete<SuccessBody>(`/api/sources/${encodeURIComponent(source.id)}`);
+        if (ctx.json) return ctx.printJson(body);
+        confirm(ctx, source.id, `Deleted source '${source.name}' and its files.`);
+      }),
+    );
+
+  sources
+    .command("sync")
+    .description("Pull a git source now (manual sources have nothing to pull)")
+    .argument("<source>", "source name or ID")
+    .addHelpText("after", examples("crude sources sync my-repo", "crude sources sync my-repo -q"))
+    .action(
+      action(io, async (ctx, nameOrId: string) => {
+        const client = await ctx.client();
+        const source = await findSource(client, nameOrId);
+        const body = await client.post<SourceSyncBody>(`/api/sources/${encodeURIComponent(source.id)}/sync`);
+        if (ctx.json) return ctx.printJson(body);
+        confirm(ctx, body.jobId, `Sync of '${source.name}' started (job ${body.jobId}).`);
+      }),
+    );
+
+  sources
+    .command("status")
+    .description("Show whether a source syncs, is being synced, and its files are editable")
+    .argument("<source>", "source name or ID")
+    .addHelpText("after", examples("crude sources status my-api", "crude sources status my-repo --json | jq .lastSyncError"))
+    .action(
+      action(io, async (ctx, nameOrId: string) => {
+        const client = await ctx.client();
+        const source = await findSource(client, nameOrId);
+        const body = await client.get<SourceStatusBody>(`/api/sources/${encodeURIComponent(source.id)}/status`);
+        if (ctx.json) return ctx.printJson(body);
+        if (ctx.options.quiet) return ctx.out(source.id);
+        await printFields(ctx, [
+          ["editable", yesNo(body.isEditable)],
+          ["syncable", yesNo(body.isSyncable)],
+          ["syncing", yesNo(body.isSyncing)],
+          ["last sync", body.lastSyncAt ?? ""],
+          ["last sync started", body.lastSyncStartedAt ?? ""],
+          ["last sync error", body.lastSyncError ?? ""],
+        ]);
+      }),
+    );
+
+  registerPush(sources, io);
+}
