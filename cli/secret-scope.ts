@@ -1,6 +1,15 @@
 import type { ApiClient } from "../src/api-client.js";
-import type { ApiKeysListBody, KeyGroupsListBody, Secret, SecretScope, SecretsByNameBody, SecretWithValue } from "../src/api-types.js";
+import type {
+  ApiKeysListBody,
+  FunctionsListBody,
+  KeyGroupsListBody,
+  Secret,
+  SecretScope,
+  SecretsByNameBody,
+  SecretWithValue,
+} from "../src/api-types.js";
 import { ApiError, CrudeError, UsageError } from "../src/errors.js";
+import { findFunction } from "./function-lookup.js";
 import { findGroup, findKey } from "./key-lookup.js";
 
 export const SCOPES: readonly SecretScope[] = ["global", "function", "group", "key"];
@@ -34,9 +43,11 @@ export async function resolveScope(client: ApiClient, flags: ScopeFlags): Promis
     case "global":
       if (flags.function ?? flags.group ?? flags.key) throw new UsageError("--scope global takes no --function, --group or --key");
       return { scope: "global", ref: null, label: "global" };
-    case "function":
-      if (!flags.function) throw new UsageError("--scope function needs --function ID");
-      return { scope: "function", ref: flags.function, label: `function ${flags.function}` };
+    case "function": {
+      if (!flags.function) throw new UsageError("--scope function needs --function NAME");
+      const fn = await findFunction(client, flags.function);
+      return { scope: "function", ref: fn.id, label: `function ${fn.name}` };
+    }
     case "group": {
       if (!flags.group) throw new UsageError("--scope group needs --group NAME");
       const group = await findGroup(client, flags.group);
@@ -78,18 +89,20 @@ export async function findSecret(client: ApiClient, name: string, flags: ScopeFl
   ]);
 }
 
-/** Human names for the targets of secrets (group and key names are looked up only when needed). */
+/** Human names for the targets of secrets (function, group and key names are looked up only when needed). */
 export async function scopeLabels(client: ApiClient, secrets: readonly Secret[]): Promise<(secret: Secret) => string> {
   const needsGroups = secrets.some((s) => s.scopeType === "group");
   const needsKeys = secrets.some((s) => s.scopeType === "key");
+  const needsFunctions = secrets.some((s) => s.scopeType === "function");
   const groups = needsGroups ? (await client.get<KeyGroupsListBody>("/api/key-groups")).groups : [];
   const keys = needsKeys ? (await client.get<ApiKeysListBody>("/api/keys")).keys : [];
+  const functions = needsFunctions ? (await client.get<FunctionsListBody>("/api/functions")).functions : [];
   return (secret) => {
     switch (secret.scopeType) {
       case "global":
         return "global";
       case "function":
-        return `function ${secret.scopeRef}`;
+        return `function ${functions.find((f) => f.id === secret.scopeRef)?.name ?? secret.scopeRef}`;
       case "group":
         return `group ${groups.find((g) => g.id === secret.scopeRef)?.name ?? secret.scopeRef}`;
       case "key": {

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { SecretCreatedBody, SecretsListBody, SecretWithValue, SuccessBody } from "../src/api-types.js";
 import { action, examples } from "./action.js";
+import { findFunction } from "./function-lookup.js";
 import type { Io } from "./io.js";
 import { findGroup, findKey } from "./key-lookup.js";
 import { sensitiveValue } from "./secret-input.js";
@@ -10,7 +11,7 @@ import { printTable } from "./table.js";
 function scopeOptions(command: Command): Command {
   return command
     .option("-s, --scope <scope>", `${SCOPES.join(", ")} (default: the most specific of --key, --group, --function; else global)`)
-    .option("-f, --function <id>", "a function-scoped secret of this function")
+    .option("-f, --function <function>", "a function-scoped secret of this function (name or ID)")
     .option("-g, --group <group>", "a group-scoped secret of this key group (name or ID); with --key, the key's group")
     .option("-k, --key <key>", "a key-scoped secret of this API key (name or ID)");
 }
@@ -41,7 +42,8 @@ key > group > function > global.\n`,
     .action(
       action(io, async (ctx, flags: ScopeFlags & { showValues?: boolean }) => {
         const client = await ctx.client();
-        const query: Record<string, string | undefined> = { scope: flags.scope, functionId: flags.function };
+        const query: Record<string, string | undefined> = { scope: flags.scope };
+        if (flags.function) query.functionId = (await findFunction(client, flags.function)).id;
         if (flags.key) query.keyId = (await findKey(client, flags.key, flags.group)).id;
         else if (flags.group) query.groupId = (await findGroup(client, flags.group)).id;
         if (flags.showValues) query.includeValues = "true";

@@ -98,7 +98,7 @@ describe("crude secrets", () => {
         "crude: give the value as an argument or with --from-file, not both\n",
       ],
       [["secrets", "set", "X", "--from-file", "/nonexistent/file"], 2, "crude: cannot read /nonexistent/file: ENOENT\n"],
-      [["secrets", "set", "X", "v", "--function", "nofn"], 1, "crude: Function 'nofn' not found\n"],
+      [["secrets", "set", "X", "v", "--function", "nofn"], 1, "crude: no function 'nofn'\n  list them with: crude functions list\n"],
       [["secrets", "delete", "X"], 1, "crude: no secret 'X'\n  list them with: crude secrets list\n"],
     ];
     for (const [args, code, stderr] of cases) {
