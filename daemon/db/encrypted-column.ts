@@ -58,6 +58,6 @@ export function encryptedColumn(db: Db, table: string, column: string): Encrypte
     name: `${table}.${column}`,
     count: () => count.get() as number,
     countVersion: (version) => countVersion.get(version) as number,
-    reencrypt: (version, afterId, limit, budgetMs, recrypt) => batch(version, afterId, limit, budgetMs, recrypt),
+    reencrypt: (version, afterId, limit, budgetMs, recrypt) => batch.immediate(version, afterId, limit, budgetMs, recrypt),
   };
 }
