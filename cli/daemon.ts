@@ -53,9 +53,10 @@ function describeStatus(ctx: CommandContext, status: StatusBody, headline: strin
     ["management", `http://${status.host}:${status.managementPort}`],
     ["functions", `http://${status.host}:${status.functionPort}${status.singlePort ? " (single port)" : ""}`],
     ["memory", `${formatBytes(status.memory.rssBytes)} RSS`],
+    ["workers", `${status.executor.workers} (${status.executor.busy} busy, ${plural(status.executor.restarts, "restart")})`],
     [
       "holds",
-      `${plural(status.counts.keyGroups, "key group")}, ${plural(status.counts.apiKeys, "API key")}, ${plural(status.counts.secrets, "secret")}, ${plural(status.counts.users, "user")}`,
+      `${plural(status.counts.functions, "function")}, ${plural(status.counts.keyGroups, "key group")}, ${plural(status.counts.apiKeys, "API key")}, ${plural(status.counts.secrets, "secret")}, ${plural(status.counts.users, "user")}`,
     ],
   ];
   ctx.out(bold(headline));
@@ -150,7 +151,7 @@ Environment: FUNCTION_PORT, MANAGEMENT_PORT, CRUDE_HOST, CRUDE_HOME. Stops grace
 
   daemon
     .command("status")
-    .description("Show pid, uptime, ports and data dir; exit 3 if not running")
+    .description("Show pid, uptime, ports, data dir, workers and counts; exit 3 if not running")
     .addHelpText("after", examples("crude daemon status", "crude daemon status --json | jq -r .functionPort"))
     .action(
       action(io, async (ctx) => {

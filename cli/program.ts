@@ -6,10 +6,13 @@ import { registerCompletion } from "./completion.js";
 import { registerConfig } from "./config.js";
 import { registerDaemon } from "./daemon.js";
 import { registerEncryption } from "./encryption.js";
+import { registerFiles } from "./files.js";
+import { registerFunctions } from "./functions.js";
 import type { Io } from "./io.js";
 import { registerKeys } from "./keys.js";
 import { registerSecrets } from "./secrets.js";
 import { registerSettings } from "./settings.js";
+import { registerSources } from "./sources.js";
 import { registerUsers } from "./users.js";
 
 export function buildProgram(io: Io): Command {
@@ -36,6 +39,9 @@ Run 'crude <command> --help' for a command's flags and examples.\n`,
 
   registerDaemon(program, io);
   registerSettings(program, io);
+  registerFunctions(program, io);
+  registerSources(program, io);
+  registerFiles(program, io);
   registerKeys(program, io);
   registerSecrets(program, io);
   registerUsers(program, io);

@@ -9,16 +9,25 @@ import { openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrator.js";
 import { MIGRATIONS } from "./db/schema.js";
 import { ScopeCleanup } from "./db/scope-cleanup.js";
+import { startEngine } from "./executor/engine.js";
+import { FilesService } from "./files/service.js";
+import { FunctionsService } from "./functions/service.js";
 import { buildFunctionApp } from "./http/function-app.js";
 import { type Listener, listenSocket, listenTcp } from "./http/listeners.js";
 import { buildManagementApp } from "./http/management-app.js";
 import { apiKeyAuthenticator } from "./keys/management-access.js";
 import { apiKeyValueColumn, KeysService } from "./keys/service.js";
+import { directSink } from "./logs/sink.js";
+import { threadSink } from "./logs/thread-sink.js";
+import { LogWriter } from "./logs/writer.js";
+import { MetricsRecorder } from "./metrics/recorder.js";
 import { acquirePidLock } from "./runtime/pid-lock.js";
 import { ServerLog } from "./runtime/server-log.js";
 import { Teardown } from "./runtime/teardown.js";
+import { SecretResolver } from "./secrets/resolver.js";
 import { SecretsService, secretValueColumn } from "./secrets/service.js";
 import { SettingsService } from "./settings/service.js";
+import { SourcesService, sourceSecretColumns } from "./sources/service.js";
 import { type DaemonIdentity, describeDaemon } from "./system/status.js";
 import { CsrfTokens } from "./users/csrf.js";
 import { UsersService } from "./users/service.js";
@@ -74,6 +83,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   }
 
   const log = new ServerLog(options.log);
+  const logFault = (message: string, error: unknown) => log.error(message, error);
   const lock = acquirePidLock(files.pid, options.dataDir);
   const teardown = new Teardown();
   teardown.add(() => lock.release());
@@ -95,13 +105,34 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       log.info(`settings changed: ${[...changed.keys()].join(", ")}`);
     });
 
-    const encryptedColumns = [apiKeyValueColumn(db), secretValueColumn(db)];
+    const encryptedColumns = [apiKeyValueColumn(db), secretValueColumn(db), ...sourceSecretColumns(db)];
     const keyring = openKeyring(files.encryptionKeys, db, encryptedColumns, log);
     const scopes = new ScopeCleanup();
     const keys = new KeysService(db, keyring, scopes);
     await keys.ensureManagementGroup();
-    // Functions arrive with the functions domain; until then no function-scoped secret can be created.
-    const secrets = new SecretsService(db, keyring, keys, scopes, async () => false);
+    const functions = new FunctionsService(db, scopes);
+    const secrets = new SecretsService(db, keyring, keys, scopes, (id) => functions.exists(id));
+    // Execution logs and metrics. Added before the engine and the listeners, so Teardown (newest
+    // first) flushes them after in-flight requests have finished and before the database closes.
+    const logWriter = new LogWriter(threadSink(files.database, directSink(db), log), db, settings, log, scopes);
+    teardown.add(() => logWriter.close());
+    const metrics = new MetricsRecorder(db, log);
+    teardown.add(() => metrics.close());
+    // Stopped before the writers close: workers flush their captured logs on the way out.
+    const engine = startEngine({
+      dataDir: options.dataDir,
+      functions,
+      keys,
+      secrets: new SecretResolver(secrets, keys),
+      settings,
+      logs: logWriter,
+      metrics,
+      serverLog: log,
+      logFault,
+    });
+    teardown.add(() => engine.stop());
+    const sources = new SourcesService(db, keyring, files.code, engine.codeChanged);
+    const codeFiles = new FilesService(sources, files.code, () => settings.getInteger("files.max-size-bytes"), engine.codeChanged);
     // The reference restores management access at every start when the list was emptied.
     if (settings.get("api.access-groups") === "") await settings.update({ "api.access-groups": "management" });
 
@@ -126,9 +157,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     };
     const { ports, singlePort: single } = identity;
     let stopRequested: () => void = () => {};
-    const logFault = (message: string, error: unknown) => log.error(message, error);
     const managementDeps = {
       settings,
+      functions,
+      checkHandler: engine.checkHandler,
+      run: engine.fetch,
+      sources,
+      files: codeFiles,
       keys,
       secrets,
       rotation,
@@ -140,11 +175,16 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       authenticators: [sessionAuthenticator(sessions), apiKeyAuthenticator(keys, () => settings.get("api.access-groups"))],
       logFault,
       status: async () =>
-        describeDaemon(identity, {
-          ...(await keys.count()),
-          secrets: await secrets.count(),
-          users: await users.count(),
-        }),
+        describeDaemon(
+          identity,
+          {
+            functions: await functions.count(),
+            ...(await keys.count()),
+            secrets: await secrets.count(),
+            users: await users.count(),
+          },
+          engine.state(),
+        ),
       requestShutdown: () => stopRequested(),
     };
 
@@ -165,9 +205,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     if (single) {
       ports.function = ports.management;
     } else {
-      const functions = await listenTcp(buildFunctionApp(logFault), options.host, options.functionPort, "function");
-      listeners.push(functions);
-      ports.function = functions.port ?? 0;
+      const functionListener = await listenTcp(buildFunctionApp(logFault, engine.fetch), options.host, options.functionPort, "function");
+      listeners.push(functionListener);
+      ports.function = functionListener.port ?? 0;
     }
     // The socket comes last: once it answers /api/health, everything else is up.
     listeners.push(await listenSocket(buildManagementApp(managementDeps, "socket", { serveRun: single }), socketPath));

@@ -19,10 +19,22 @@ export interface StatusBody {
   nodeVersion: string;
   memory: { rssBytes: number; heapUsedBytes: number };
   counts: StatusCounts;
+  executor: ExecutorState;
+}
+
+/** The worker threads that run handlers. */
+export interface ExecutorState {
+  workers: number;
+  /** Workers with at least one request in flight. */
+  busy: number;
+  inFlight: number;
+  /** Workers replaced since the start (blocked or died). */
+  restarts: number;
 }
 
 /** How many of each thing the daemon holds. */
 export interface StatusCounts {
+  functions: number;
   keyGroups: number;
   apiKeys: number;
   secrets: number;
@@ -179,4 +191,139 @@ export interface SignInBody {
   redirect: false;
   token: string;
   user: User;
+}
+
+export type FunctionMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS";
+
+/** A function's CORS configuration; absent fields take the defaults of the spec (§9). */
+export interface FunctionCors {
+  origins: string[];
+  credentials?: boolean;
+  maxAge?: number;
+  allowHeaders?: string[];
+  exposeHeaders?: string[];
+}
+
+/** A function as the API shows it (the spec's `F`, plus crude's `timeoutMs`). */
+export interface FunctionDefinition {
+  id: string;
+  name: string;
+  description: string | null;
+  /** Relative to the code directory, e.g. `my-source/hello.ts`. */
+  handler: string;
+  route: string;
+  /** Sorted, without duplicates. */
+  methods: FunctionMethod[];
+  /** Key group IDs whose keys may call the function; null for none. */
+  keys: string[] | null;
+  cors: FunctionCors | null;
+  /** null: the `functions.timeout-ms` setting applies. */
+  timeoutMs: number | null;
+  enabled: boolean;
+}
+
+/** The body of POST and PUT /api/functions (PUT replaces everything but `id` and `enabled`). */
+export interface FunctionInput {
+  name: string;
+  handler: string;
+  route: string;
+  methods: string[];
+  description?: string | null;
+  keys?: string[] | null;
+  cors?: FunctionCors | null;
+  timeoutMs?: number | null;
+}
+
+export interface FunctionsListBody {
+  functions: FunctionDefinition[];
+}
+
+export interface FunctionBody {
+  function: FunctionDefinition;
+  /** On create and update only, and only when the handler check found problems (it never refuses a save). */
+  warnings?: string[];
+}
+
+export type SourceType = "manual" | "git";
+
+/** `webhookSecret` is shown as "***REDACTED***" when set, and omitted otherwise. */
+export interface SyncSettings {
+  intervalSeconds?: number;
+  webhookEnabled?: boolean;
+  webhookSecret?: string;
+}
+
+/** A code source: the directory `<data>/code/<name>`. `typeSettings.authToken` is redacted like `webhookSecret`. */
+export interface Source {
+  id: string;
+  name: string;
+  type: SourceType;
+  typeSettings: Record<string, unknown>;
+  syncSettings: SyncSettings;
+  enabled: boolean;
+  lastSyncAt: string | null;
+  lastSyncStartedAt: string | null;
+  lastSyncError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SourcesListBody {
+  sources: Source[];
+}
+
+/** `PUT /api/sources/:id`. */
+export interface SourceUpdatedBody extends Source {
+  syncTriggered: boolean;
+}
+
+export interface SourceStatusBody {
+  isSyncable: boolean;
+  isEditable: boolean;
+  lastSyncAt: string | null;
+  lastSyncStartedAt: string | null;
+  lastSyncError: string | null;
+  isSyncing: boolean;
+}
+
+export interface SourceSyncBody {
+  message: string;
+  jobId: string;
+}
+
+export interface SourceFile {
+  /** Relative to the source's directory, `/`-separated. */
+  path: string;
+  size: number;
+  mtime: string;
+}
+
+export interface SourceFilesListBody {
+  files: SourceFile[];
+}
+
+/** `GET /api/sources/:id/files/<path>` with `Accept: application/json`: text types as UTF-8, everything else base64. */
+export interface SourceFileBody {
+  path: string;
+  content: string;
+  contentType: string;
+  size: number;
+  encoding: "utf-8" | "base64";
+}
+
+export interface FileWrittenBody {
+  success: true;
+  path: string;
+  /** false when an existing file was replaced (status 200 instead of 201). */
+  created: boolean;
+}
+
+export interface FileDeletedBody {
+  success: true;
+  path: string;
+  deleted: true;
+}
+
+export interface FileSearchBody {
+  matches: { path: string; score: number }[];
 }

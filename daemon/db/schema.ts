@@ -1,7 +1,11 @@
 import { cryptoMigrations } from "../crypto/migrations.js";
+import { functionsMigrations } from "../functions/migrations.js";
 import { keysMigrations } from "../keys/migrations.js";
+import { logsMigrations } from "../logs/migrations.js";
+import { metricsMigrations } from "../metrics/migrations.js";
 import { secretsMigrations } from "../secrets/migrations.js";
 import { settingsMigrations } from "../settings/migrations.js";
+import { sourcesMigrations } from "../sources/migrations.js";
 import { usersMigrations } from "../users/migrations.js";
 import type { Migration } from "./migrator.js";
 
@@ -15,4 +19,8 @@ export const MIGRATIONS: readonly Migration[] = [
   ...keysMigrations,
   ...secretsMigrations,
   ...usersMigrations,
+  ...sourcesMigrations,
+  ...functionsMigrations,
+  ...logsMigrations,
+  ...metricsMigrations,
 ];

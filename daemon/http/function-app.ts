@@ -1,21 +1,21 @@
 import { Hono } from "hono";
 import { errorHandler, notFoundHandler, type ServerFaultLogger } from "./errors.js";
 
-/**
- * `/run` and `/run/*`. Routing to user handlers arrives with the functions domain; until a
- * function matches, every request gets the spec's "not found" answer.
- */
-export function mountRun(app: Hono): void {
-  const notFound = notFoundHandler("Function not found");
-  app.all("/run", notFound);
-  app.all("/run/*", notFound);
+/** Serves `/run` requests: the execution engine's router. */
+export type RunFetch = (request: Request, env: unknown) => Response | Promise<Response>;
+
+/** `/run` and `/run/*` on an app, handed to the engine with the node-server bindings. */
+export function mountRun(app: Hono, run: RunFetch): void {
+  const handler = (c: { req: { raw: Request }; env: unknown }) => run(c.req.raw, c.env);
+  app.all("/run", handler);
+  app.all("/run/*", handler);
 }
 
 /** The function port: `/run*` only; other paths are 404 (JSON, unlike the reference's plain text). */
-export function buildFunctionApp(logFault: ServerFaultLogger): Hono {
+export function buildFunctionApp(logFault: ServerFaultLogger, run: RunFetch): Hono {
   const app = new Hono();
   app.onError(errorHandler(logFault));
   app.notFound(notFoundHandler());
-  mountRun(app);
+  mountRun(app, run);
   return app;
 }

@@ -1,13 +1,21 @@
 import { Hono } from "hono";
+import { except } from "hono/combine";
 import type { StatusBody } from "../../src/api-types.js";
 import type { KeyRotation } from "../crypto/rotation.js";
 import { encryptionRoutes } from "../crypto/routes.js";
+import { fileRoutes, fileSearchRoutes } from "../files/routes.js";
+import type { FilesService } from "../files/service.js";
+import { limitUploads } from "../files/upload.js";
+import { functionRoutes, type HandlerCheck } from "../functions/routes.js";
+import type { FunctionsService } from "../functions/service.js";
 import { keyGroupRoutes, keyRoutes } from "../keys/routes.js";
 import type { KeysService } from "../keys/service.js";
 import { secretRoutes } from "../secrets/routes.js";
 import type { SecretsService } from "../secrets/service.js";
 import { settingsRoutes } from "../settings/routes.js";
 import type { SettingsService } from "../settings/service.js";
+import { sourceRoutes } from "../sources/routes.js";
+import type { SourcesService } from "../sources/service.js";
 import { systemRoutes } from "../system/routes.js";
 import { authRoutes } from "../users/auth-routes.js";
 import { type CsrfTokens, csrfGuard } from "../users/csrf.js";
@@ -16,11 +24,15 @@ import type { UsersService } from "../users/service.js";
 import type { SessionStore } from "../users/sessions.js";
 import { type Authenticator, type AuthVariables, requireTcpAuth, trustLocalOwner } from "./auth.js";
 import { errorHandler, notFoundHandler, type ServerFaultLogger } from "./errors.js";
-import { mountRun } from "./function-app.js";
+import { mountRun, type RunFetch } from "./function-app.js";
 import { dynamicBodyLimit, securityHeaders } from "./middleware.js";
 
 export interface ManagementDeps {
   settings: SettingsService;
+  functions: FunctionsService;
+  checkHandler: HandlerCheck;
+  sources: SourcesService;
+  files: FilesService;
   keys: KeysService;
   secrets: SecretsService;
   rotation: KeyRotation;
@@ -33,6 +45,8 @@ export interface ManagementDeps {
   status: () => Promise<StatusBody>;
   requestShutdown: () => void;
   logFault: ServerFaultLogger;
+  /** `/run` on the management port in single-port mode. */
+  run: RunFetch;
 }
 
 /**
@@ -46,11 +60,25 @@ export function buildManagementApp(deps: ManagementDeps, transport: "socket" | "
   app.use(securityHeaders);
 
   const api = new Hono<{ Variables: AuthVariables }>();
-  // The limit comes first: the CSRF guard may read a form body to find its `_csrf` field.
-  api.use(dynamicBodyLimit(() => deps.settings.getInteger("api.max-body-bytes")));
+  // The limits come first: the CSRF guard may read a form body to find its `_csrf` field.
+  // File uploads have their own limit, files.max-size-bytes, far above the API's default.
+  api.use(
+    except(
+      "/api/sources/:id/files/*",
+      dynamicBodyLimit(() => deps.settings.getInteger("api.max-body-bytes")),
+    ),
+  );
+  api.use(
+    "/sources/:id/files/*",
+    limitUploads(() => deps.settings.getInteger("files.max-size-bytes")),
+  );
   api.use(transport === "socket" ? trustLocalOwner : requireTcpAuth(deps.authenticators, { user: csrfGuard(deps.csrf) }));
   api.route("/", systemRoutes(deps));
   api.route("/settings", settingsRoutes(deps.settings));
+  api.route("/functions", functionRoutes(deps.functions, deps.checkHandler));
+  api.route("/sources", sourceRoutes(deps.sources));
+  api.route("/sources", fileRoutes(deps.files));
+  api.route("/files", fileSearchRoutes(deps.files));
   api.route("/key-groups", keyGroupRoutes(deps.keys));
   api.route("/keys", keyRoutes(deps.keys));
   api.route("/secrets", secretRoutes(deps.secrets));
@@ -59,6 +87,6 @@ export function buildManagementApp(deps: ManagementDeps, transport: "socket" | "
   api.route("/users", userRoutes(deps.users, deps.sessions));
   app.route("/api", api);
 
-  if (options.serveRun) mountRun(app);
+  if (options.serveRun) mountRun(app, deps.run);
   return app;
 }

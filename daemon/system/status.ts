@@ -1,4 +1,4 @@
-import type { StatusBody, StatusCounts } from "../../src/api-types.js";
+import type { ExecutorState, StatusBody, StatusCounts } from "../../src/api-types.js";
 import { VERSION } from "../../src/package.js";
 
 export interface DaemonIdentity {
@@ -12,7 +12,7 @@ export interface DaemonIdentity {
 }
 
 /** What `GET /api/status` and `crude daemon status` report. */
-export function describeDaemon(identity: DaemonIdentity, counts: StatusCounts): StatusBody {
+export function describeDaemon(identity: DaemonIdentity, counts: StatusCounts, executor: ExecutorState): StatusBody {
   const memory = process.memoryUsage();
   return {
     pid: process.pid,
@@ -28,5 +28,6 @@ export function describeDaemon(identity: DaemonIdentity, counts: StatusCounts): 
     nodeVersion: process.version,
     memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
     counts,
+    executor,
   };
 }

@@ -27,3 +27,19 @@ export function tempDir(prefix = "crude-"): string {
   deferCleanup(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/**
+ * Runs `start` and takes the cleanups it registered out of the per-test list, for a fixture
+ * that outlives one test (one daemon per file): the caller runs the returned cleanup itself.
+ */
+export async function detachCleanups<T>(start: () => Promise<T>): Promise<{ value: T; cleanup: () => Promise<void> }> {
+  const before = cleanups.length;
+  const value = await start();
+  const detached = cleanups.splice(before).reverse();
+  return {
+    value,
+    cleanup: async () => {
+      for (const cleanup of detached) await cleanup();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+
+export type HandlerLocation =
+  | { kind: "file"; path: string }
+  | { kind: "missing" }
+  /** The reference tried to import it and failed: a load failure, not a missing handler. */
+  | { kind: "directory" }
+  /** Absolute, escaping the code directory, or a symlink out of it: refused as an execution failure (spec §7–§8). */
+  | { kind: "outside"; message: string };
+
+const inside = (root: string, path: string) => {
+  const rel = relative(root, path);
+  return rel !== "" && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
+};
+
+/** A function's `handler` (relative to the code directory, `./` tolerated) as a file on disk. */
+export function locateHandler(codeDir: string, handler: string): HandlerLocation {
+  const relativePath = handler.startsWith("./") ? handler.slice(2) : handler;
+  if (isAbsolute(relativePath)) return { kind: "outside", message: `Handler path must be relative: ${handler}` };
+  const path = resolve(codeDir, relativePath);
+  if (!inside(codeDir, path)) return { kind: "outside", message: `Handler path escapes the code directory: ${handler}` };
+  try {
+    if (statSync(path).isDirectory()) return { kind: "directory" };
+  } catch {
+    return { kind: "missing" };
+  }
+  // Symlinks may point anywhere; only what really lies inside the code directory runs.
+  const realRoot = realpathSync(codeDir);
+  if (!inside(realRoot, realpathSync(path))) {
+    return { kind: "outside", message: `Handler path escapes the code directory: ${handler}` };
+  }
+  return { kind: "file", path };
+}

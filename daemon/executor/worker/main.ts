@@ -1,0 +1,199 @@
+/**
+ * A handler worker thread: runs user code for the main thread, which keeps HTTP, routing, keys
+ * and the database. Built as its own entry (dist/worker.js) and started by the pool.
+ */
+import { parentPort } from "node:worker_threads";
+import type { SecretScope } from "../../../src/api-types.js";
+import { type CapturedLog, type FromWorker, Outbox, ownBuffer, type ResponseHeaders, type RunRequest, type ToWorker } from "../protocol.js";
+import { type Execution, HandlerRunner } from "./handler-runner.js";
+import { installIsolation, type RequestScope, requestScope } from "./isolation.js";
+import { installLightWeb, simpleParts } from "./light-web.js";
+
+const HEARTBEAT_MS = 100;
+const LOG_BATCH = 200;
+
+if (!parentPort) throw new Error("the handler worker must run as a worker thread");
+const port = parentPort;
+const outbox = new Outbox<FromWorker>(port);
+const post = (message: FromWorker, transfer?: ArrayBuffer[]) => outbox.send(message, transfer);
+
+// ── Captured logs travel in batches, at most one message per turn of the event loop ──
+let logs: CapturedLog[] = [];
+let flushScheduled = false;
+const flushLogs = () => {
+  flushScheduled = false;
+  if (logs.length === 0) return;
+  post({ type: "logs", entries: logs });
+  logs = [];
+};
+const capture = (scope: RequestScope, level: string, message: string, args?: string) => {
+  logs.push({ requestId: scope.requestId, functionId: scope.functionId, level, message, args, timestamp: Date.now() });
+  if (logs.length >= LOG_BATCH) flushLogs();
+  else if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushLogs);
+  }
+};
+
+// Read before isolation replaces process.env with per-request maps.
+const production = process.env.NODE_ENV === "production";
+installIsolation(capture);
+installLightWeb();
+process.setSourceMapsEnabled(true);
+
+// ── Secrets: a round trip to the main thread, which resolves and caches them ──
+let lastCall = 0;
+const secretAnswers = new Map<number, (value: unknown) => void>();
+const lookupSecret = (request: RunRequest, name: string, scope: SecretScope | undefined, complete: boolean) =>
+  new Promise<unknown>((resolve) => {
+    const call = ++lastCall;
+    secretAnswers.set(call, resolve);
+    post({ type: "secret", call, name, scope, complete, functionId: request.functionId, key: request.key });
+  });
+
+const runner = new HandlerRunner(capture, lookupSecret, production);
+
+// ── Request bodies arriving in chunks, and responses being streamed out ──
+const bodies = new Map<number, ReadableStreamDefaultController<Uint8Array>>();
+const streaming = new Map<number, ReadableStreamDefaultReader<Uint8Array>>();
+const cancelled = new Set<number>();
+
+function streamedBody(id: number): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start: (controller) => {
+      bodies.set(id, controller);
+    },
+  });
+}
+
+function headerRecord(headers: Headers): ResponseHeaders {
+  const record: ResponseHeaders = {};
+  for (const [name, value] of headers) {
+    if (name !== "set-cookie") record[name] = value;
+    else if (Array.isArray(record[name])) record[name].push(value);
+    else record[name] = [value];
+  }
+  return record;
+}
+
+const WAITING = Symbol("waiting");
+const nextTurn = () => new Promise<typeof WAITING>((resolve) => setImmediate(() => resolve(WAITING)));
+
+function concat(chunks: Uint8Array[]): ArrayBuffer {
+  if (chunks.length === 1) return ownBuffer(chunks[0] as Uint8Array);
+  return ownBuffer(Buffer.concat(chunks));
+}
+
+/**
+ * A body that is complete within this turn of the event loop (every string or JSON answer)
+ * leaves in one message; one that is still waiting for data leaves chunk by chunk as it comes.
+ */
+async function respond(id: number, execution: Execution): Promise<void> {
+  const { response, outcome, durationUs, fault } = execution;
+  const head = { type: "head" as const, id, status: response.status, headers: headerRecord(response.headers), outcome, durationUs, fault };
+  const simple = simpleParts(response);
+  if (simple) {
+    // Small bodies are copied with the message: cheaper than transferring a buffer.
+    return post({ ...head, streaming: false, body: simple.body ? ownBuffer(simple.body) : undefined });
+  }
+  if (!response.body) return post({ ...head, streaming: false });
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let next = reader.read();
+  const turn = nextTurn();
+  for (;;) {
+    const result = await Promise.race([next, turn]);
+    if (result === WAITING) break;
+    if (result.done) {
+      if (chunks.length === 0) return post({ ...head, streaming: false });
+      const body = concat(chunks);
+      return post({ ...head, streaming: false, body });
+    }
+    chunks.push(result.value);
+    next = reader.read();
+  }
+  post({ ...head, streaming: true });
+  streaming.set(id, reader);
+  try {
+    for (const chunk of chunks) sendChunk(id, chunk);
+    for (;;) {
+      const result = await next;
+      if (result.done || cancelled.has(id)) break;
+      sendChunk(id, result.value);
+      next = reader.read();
+    }
+    post({ type: "end", id });
+  } catch (error) {
+    post({ type: "stream-error", id, message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    streaming.delete(id);
+    cancelled.delete(id);
+  }
+}
+
+function sendChunk(id: number, chunk: Uint8Array): void {
+  const buffer = ownBuffer(chunk);
+  post({ type: "chunk", id, chunk: buffer }, [buffer]);
+}
+
+async function run(request: RunRequest): Promise<void> {
+  const body = request.streamed ? streamedBody(request.id) : request.body;
+  const execution = await runner.execute(request, body);
+  bodies.delete(request.id);
+  if (cancelled.has(request.id)) {
+    cancelled.delete(request.id);
+    await execution.response.body?.cancel().catch(() => undefined);
+    return;
+  }
+  await respond(request.id, execution);
+}
+
+port.on("message", (batch: ToWorker[]) => {
+  for (const message of batch) receive(message);
+});
+
+function receive(message: ToWorker): void {
+  switch (message.type) {
+    case "run":
+      void run(message);
+      break;
+    case "body-chunk":
+      bodies.get(message.id)?.enqueue(new Uint8Array(message.chunk));
+      break;
+    case "body-end":
+      bodies.get(message.id)?.close();
+      bodies.delete(message.id);
+      break;
+    case "body-error":
+      bodies.get(message.id)?.error(new Error(message.message));
+      bodies.delete(message.id);
+      break;
+    case "cancel": {
+      cancelled.add(message.id);
+      const reader = streaming.get(message.id);
+      if (reader) void reader.cancel().catch(() => undefined);
+      break;
+    }
+    case "secret-result":
+      secretAnswers.get(message.call)?.(message.value);
+      secretAnswers.delete(message.call);
+      break;
+    case "shutdown":
+      flushLogs();
+      outbox.flush();
+      process.exit(0);
+  }
+}
+
+// A timer or promise of some handler failing after its response was sent must not take the
+// other requests on this worker down: it is logged against the request that started it.
+const stray = (error: unknown) => {
+  const scope = requestScope.getStore();
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (scope) capture(scope, "error", text);
+  else process.stderr.write(`handler worker: ${text}\n`);
+};
+process.on("uncaughtException", stray);
+process.on("unhandledRejection", stray);
+
+setInterval(() => post({ type: "beat", modules: runner.moduleCount }), HEARTBEAT_MS);
