@@ -12,11 +12,12 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CRUDE = join(ROOT, "bin", "crude");
 
+import { benchFunctions } from "./functions.mjs";
 import { benchRotation } from "./rotation.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-// BENCH_ONLY=cli,keys,rotation picks parts; all by default.
-const ONLY = new Set((process.env.BENCH_ONLY ?? "cli,keys,rotation").split(","));
+// BENCH_ONLY=cli,keys,rotation,functions,logs picks parts; all by default.
+const ONLY = new Set((process.env.BENCH_ONLY ?? "cli,keys,rotation,functions,logs").split(","));
 const RUNS_PER_ROUND = Number(process.env.BENCH_RUNS ?? 5);
 
 const median = (values) => {
@@ -119,12 +120,16 @@ function report(perRound) {
 }
 
 /** key-validation.ts uses the daemon's modules directly: bundled next to node_modules so better-sqlite3 resolves. */
-function benchKeyValidation() {
-  const out = join(ROOT, "node_modules", ".cache", "crude-bench", "key-validation.mjs");
+/**
+ * Bundles a TypeScript bench of daemon internals with esbuild (they import source modules) and
+ * runs it with BENCH_ROUNDS; it prints one JSON result.
+ */
+function runBundledBench(name) {
+  const out = join(ROOT, "node_modules", ".cache", "crude-bench", `${name}.mjs`);
   mkdirSync(dirname(out), { recursive: true });
   const esbuild = join(ROOT, "node_modules", ".bin", "esbuild");
   execFileSync(esbuild, [
-    join(ROOT, "test/bench/key-validation.ts"),
+    join(ROOT, `test/bench/${name}.ts`),
     "--bundle",
     "--platform=node",
     "--format=esm",
@@ -132,7 +137,12 @@ function benchKeyValidation() {
     `--outfile=${out}`,
     "--log-level=warning",
   ]);
-  const result = JSON.parse(execFileSync(process.execPath, [out], { env: { ...process.env, BENCH_ROUNDS: String(ROUNDS) } }).toString());
+  const env = { ...process.env, BENCH_ROUNDS: String(ROUNDS) };
+  return JSON.parse(execFileSync(process.execPath, [out], { env, stdio: ["ignore", "pipe", "inherit"] }).toString());
+}
+
+function benchKeyValidation() {
+  const result = runBundledBench("key-validation");
   console.log(`
 API key validation (${result.keys} keys in ${result.groups} groups, the matching group tried last) vs one bare HMAC-SHA256`);
   console.log(
@@ -143,9 +153,26 @@ API key validation (${result.keys} keys in ${result.groups} groups, the matching
   );
 }
 
+/** What execution logs cost the main thread per sink (the thread sink starts dist/log-writer.js: build first). */
+function benchLogs() {
+  const result = runBundledBench("log-writer");
+  const us = (value) => `${value.toFixed(2)} µs`;
+  console.log(`
+execution logs: main-thread time per entry, thread sink vs direct sink vs no sink (${result.entries} entries, ${result.perTurn} requests per 1 ms turn)`);
+  for (const sink of ["thread", "direct", "none"]) {
+    const { activeUs, mainCpuUs, processCpuUs } = result[sink];
+    console.log(`  ${sink}: event loop active ${us(activeUs)}, main-thread CPU ${us(mainCpuUs)}, all threads' CPU ${us(processCpuUs)}`);
+  }
+  const ratios = result.threadOverDirect;
+  console.log(
+    `  sink cost above no sink, thread/direct ${median(ratios).toFixed(2)}x (rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})`,
+  );
+}
+
 async function main() {
   if (ONLY.has("cli")) await benchCli();
   if (ONLY.has("keys")) benchKeyValidation();
+  if (ONLY.has("logs")) benchLogs();
   if (ONLY.has("rotation")) {
     const dir = mkdtempSync(join(tmpdir(), "crude-bench-"));
     try {
@@ -155,6 +182,8 @@ async function main() {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  // Five rounds of three contenders already take minutes; BENCH_ROUNDS still overrides it.
+  if (ONLY.has("functions")) await benchFunctions({ crudeBin: CRUDE, rounds: process.env.BENCH_ROUNDS ? ROUNDS : 5, median });
 }
 
 async function benchCli() {
