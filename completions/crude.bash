@@ -10,6 +10,9 @@ _crude() {
     case "$node $word" in
       'crude daemon') node='crude daemon' ;;
       'crude settings') node='crude settings' ;;
+      'crude functions') node='crude functions' ;;
+      'crude sources') node='crude sources' ;;
+      'crude files') node='crude files' ;;
       'crude keys') node='crude keys' ;;
       'crude secrets') node='crude secrets' ;;
       'crude users') node='crude users' ;;
@@ -36,6 +39,57 @@ _crude() {
       'crude settings list'|'crude settings ls') node='crude settings list' ;;
       'crude settings get') node='crude settings get' ;;
       'crude settings set') node='crude settings set' ;;
+      'crude functions list'|'crude functions ls') node='crude functions list' ;;
+      'crude functions get') node='crude functions get' ;;
+      'crude functions create') node='crude functions create' ;;
+      'crude functions update') node='crude functions update' ;;
+      'crude functions delete'|'crude functions rm') node='crude functions delete' ;;
+      'crude functions enable') node='crude functions enable' ;;
+      'crude functions disable') node='crude functions disable' ;;
+      'crude functions invoke') node='crude functions invoke' ;;
+      'crude functions create -n'|'crude functions create '*' -n'|'crude functions create --name'|'crude functions create '*' --name') value='name' ;;
+      'crude functions create --handler'|'crude functions create '*' --handler') value='path' ;;
+      'crude functions create -r'|'crude functions create '*' -r'|'crude functions create --route'|'crude functions create '*' --route') value='pattern' ;;
+      'crude functions create -m'|'crude functions create '*' -m'|'crude functions create --methods'|'crude functions create '*' --methods') value='list' ;;
+      'crude functions create -d'|'crude functions create '*' -d'|'crude functions create --description'|'crude functions create '*' --description') value='text' ;;
+      'crude functions create --keys'|'crude functions create '*' --keys') value='groups' ;;
+      'crude functions create --cors-origin'|'crude functions create '*' --cors-origin') value='origin' ;;
+      'crude functions create --cors-max-age'|'crude functions create '*' --cors-max-age') value='seconds' ;;
+      'crude functions create --cors-allow-headers'|'crude functions create '*' --cors-allow-headers') value='list' ;;
+      'crude functions create --cors-expose-headers'|'crude functions create '*' --cors-expose-headers') value='list' ;;
+      'crude functions create --timeout'|'crude functions create '*' --timeout') value='duration' ;;
+      'crude functions update -n'|'crude functions update '*' -n'|'crude functions update --name'|'crude functions update '*' --name') value='name' ;;
+      'crude functions update --handler'|'crude functions update '*' --handler') value='path' ;;
+      'crude functions update -r'|'crude functions update '*' -r'|'crude functions update --route'|'crude functions update '*' --route') value='pattern' ;;
+      'crude functions update -m'|'crude functions update '*' -m'|'crude functions update --methods'|'crude functions update '*' --methods') value='list' ;;
+      'crude functions update -d'|'crude functions update '*' -d'|'crude functions update --description'|'crude functions update '*' --description') value='text' ;;
+      'crude functions update --keys'|'crude functions update '*' --keys') value='groups' ;;
+      'crude functions update --cors-origin'|'crude functions update '*' --cors-origin') value='origin' ;;
+      'crude functions update --cors-max-age'|'crude functions update '*' --cors-max-age') value='seconds' ;;
+      'crude functions update --cors-allow-headers'|'crude functions update '*' --cors-allow-headers') value='list' ;;
+      'crude functions update --cors-expose-headers'|'crude functions update '*' --cors-expose-headers') value='list' ;;
+      'crude functions update --timeout'|'crude functions update '*' --timeout') value='duration' ;;
+      'crude functions invoke -X'|'crude functions invoke '*' -X'|'crude functions invoke --method'|'crude functions invoke '*' --method') value='method' ;;
+      'crude functions invoke -p'|'crude functions invoke '*' -p'|'crude functions invoke --param'|'crude functions invoke '*' --param') value='name=value' ;;
+      'crude functions invoke --path'|'crude functions invoke '*' --path') value='path' ;;
+      'crude functions invoke --query'|'crude functions invoke '*' --query') value='name=value' ;;
+      'crude functions invoke -H'|'crude functions invoke '*' -H'|'crude functions invoke --header'|'crude functions invoke '*' --header') value=''\''Name: value'\''' ;;
+      'crude functions invoke -d'|'crude functions invoke '*' -d'|'crude functions invoke --data'|'crude functions invoke '*' --data') value='body' ;;
+      'crude functions invoke --key'|'crude functions invoke '*' --key') value='value' ;;
+      'crude functions invoke --function-url'|'crude functions invoke '*' --function-url') value='url' ;;
+      'crude sources list'|'crude sources ls') node='crude sources list' ;;
+      'crude sources get') node='crude sources get' ;;
+      'crude sources create') node='crude sources create' ;;
+      'crude sources update') node='crude sources update' ;;
+      'crude sources delete'|'crude sources rm') node='crude sources delete' ;;
+      'crude sources sync') node='crude sources sync' ;;
+      'crude sources status') node='crude sources status' ;;
+      'crude sources push') node='crude sources push' ;;
+      'crude sources create --type'|'crude sources create '*' --type') value='type' ;;
+      'crude files list'|'crude files ls') node='crude files list' ;;
+      'crude files get') node='crude files get' ;;
+      'crude files put') node='crude files put' ;;
+      'crude files delete'|'crude files rm') node='crude files delete' ;;
       'crude keys groups') node='crude keys groups' ;;
       'crude keys list'|'crude keys ls') node='crude keys list' ;;
       'crude keys get') node='crude keys get' ;;
@@ -65,21 +119,21 @@ _crude() {
       'crude secrets set') node='crude secrets set' ;;
       'crude secrets delete'|'crude secrets rm') node='crude secrets delete' ;;
       'crude secrets list -s'|'crude secrets list '*' -s'|'crude secrets list --scope'|'crude secrets list '*' --scope') value='scope' ;;
-      'crude secrets list -f'|'crude secrets list '*' -f'|'crude secrets list --function'|'crude secrets list '*' --function') value='id' ;;
+      'crude secrets list -f'|'crude secrets list '*' -f'|'crude secrets list --function'|'crude secrets list '*' --function') value='function' ;;
       'crude secrets list -g'|'crude secrets list '*' -g'|'crude secrets list --group'|'crude secrets list '*' --group') value='group' ;;
       'crude secrets list -k'|'crude secrets list '*' -k'|'crude secrets list --key'|'crude secrets list '*' --key') value='key' ;;
       'crude secrets get -s'|'crude secrets get '*' -s'|'crude secrets get --scope'|'crude secrets get '*' --scope') value='scope' ;;
-      'crude secrets get -f'|'crude secrets get '*' -f'|'crude secrets get --function'|'crude secrets get '*' --function') value='id' ;;
+      'crude secrets get -f'|'crude secrets get '*' -f'|'crude secrets get --function'|'crude secrets get '*' --function') value='function' ;;
       'crude secrets get -g'|'crude secrets get '*' -g'|'crude secrets get --group'|'crude secrets get '*' --group') value='group' ;;
       'crude secrets get -k'|'crude secrets get '*' -k'|'crude secrets get --key'|'crude secrets get '*' --key') value='key' ;;
       'crude secrets set -s'|'crude secrets set '*' -s'|'crude secrets set --scope'|'crude secrets set '*' --scope') value='scope' ;;
-      'crude secrets set -f'|'crude secrets set '*' -f'|'crude secrets set --function'|'crude secrets set '*' --function') value='id' ;;
+      'crude secrets set -f'|'crude secrets set '*' -f'|'crude secrets set --function'|'crude secrets set '*' --function') value='function' ;;
       'crude secrets set -g'|'crude secrets set '*' -g'|'crude secrets set --group'|'crude secrets set '*' --group') value='group' ;;
       'crude secrets set -k'|'crude secrets set '*' -k'|'crude secrets set --key'|'crude secrets set '*' --key') value='key' ;;
       'crude secrets set --from-file'|'crude secrets set '*' --from-file') value='path' ;;
       'crude secrets set -c'|'crude secrets set '*' -c'|'crude secrets set --comment'|'crude secrets set '*' --comment') value='text' ;;
       'crude secrets delete -s'|'crude secrets delete '*' -s'|'crude secrets delete --scope'|'crude secrets delete '*' --scope') value='scope' ;;
-      'crude secrets delete -f'|'crude secrets delete '*' -f'|'crude secrets delete --function'|'crude secrets delete '*' --function') value='id' ;;
+      'crude secrets delete -f'|'crude secrets delete '*' -f'|'crude secrets delete --function'|'crude secrets delete '*' --function') value='function' ;;
       'crude secrets delete -g'|'crude secrets delete '*' -g'|'crude secrets delete --group'|'crude secrets delete '*' --group') value='group' ;;
       'crude secrets delete -k'|'crude secrets delete '*' -k'|'crude secrets delete --key'|'crude secrets delete '*' --key') value='key' ;;
       'crude users list'|'crude users ls') node='crude users list' ;;
@@ -105,6 +159,12 @@ _crude() {
     [[ "$node " == 'crude daemon run '* ]] && candidates+=' --host --function-port --management-port'
     [[ "$node " == 'crude daemon start '* ]] && candidates+=' --host --function-port --management-port'
     [[ "$node " == 'crude daemon logs '* ]] && candidates+=' --lines --follow'
+    [[ "$node " == 'crude functions create '* ]] && candidates+=' --name --handler --route --methods --description --keys --cors-origin --cors-credentials --cors-max-age --cors-allow-headers --cors-expose-headers --timeout'
+    [[ "$node " == 'crude functions update '* ]] && candidates+=' --name --handler --route --methods --description --keys --cors-origin --cors-credentials --cors-max-age --cors-allow-headers --cors-expose-headers --timeout --no-keys --no-cors --no-cors-credentials --no-timeout'
+    [[ "$node " == 'crude functions invoke '* ]] && candidates+=' --method --param --path --query --header --data --key --include --function-url'
+    [[ "$node " == 'crude sources create '* ]] && candidates+=' --type --disabled'
+    [[ "$node " == 'crude sources update '* ]] && candidates+=' --enable --disable'
+    [[ "$node " == 'crude sources push '* ]] && candidates+=' --dry-run --watch'
     [[ "$node " == 'crude keys groups create '* ]] && candidates+=' --description'
     [[ "$node " == 'crude keys groups update '* ]] && candidates+=' --description'
     [[ "$node " == 'crude keys list '* ]] && candidates+=' --group --show-values'
@@ -119,9 +179,12 @@ _crude() {
     [[ "$node " == 'crude users create '* ]] && candidates+=' --name'
   else
     case $node in
-      'crude') candidates='daemon settings keys secrets users encryption config completion' ;;
+      'crude') candidates='daemon settings functions sources files keys secrets users encryption config completion' ;;
       'crude daemon') candidates='run start stop status logs' ;;
       'crude settings') candidates='list get set' ;;
+      'crude functions') candidates='list get create update delete enable disable invoke' ;;
+      'crude sources') candidates='list get create update delete sync status push' ;;
+      'crude files') candidates='list get put delete' ;;
       'crude keys') candidates='groups list get create update delete' ;;
       'crude keys groups') candidates='list get create update delete' ;;
       'crude secrets') candidates='list get set delete' ;;
