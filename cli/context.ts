@@ -50,6 +50,11 @@ export class CommandContext {
     for (const line of lines) this.out(line);
   }
 
+  /** A confirmation for people; `--quiet` prints only the ID, for scripts. */
+  confirm(id: string, message: string): void {
+    this.out(this.options.quiet ? id : message);
+  }
+
   err(text: string): void {
     this.io.stderr.write(`${text}\n`);
   }

@@ -4,7 +4,7 @@ import type { FileDeletedBody, FileWrittenBody, SourceFileBody, SourceFilesListB
 import { UsageError } from "../src/errors.js";
 import { formatBytes } from "../src/format.js";
 import { action, examples } from "./action.js";
-import type { Io } from "./io.js";
+import { type Io, readStdinBytes } from "./io.js";
 import { downloadFile, filesUrl, uploadFile } from "./source-files.js";
 import { findSource } from "./source-lookup.js";
 import { printTable } from "./table.js";
@@ -17,9 +17,7 @@ async function readContent(io: Io, file: string | undefined): Promise<Buffer> {
     });
   }
   if (io.stdin.isTTY) throw new UsageError("give a file to upload, or pipe the content to standard input");
-  const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
+  return readStdinBytes(io);
 }
 
 export function registerFiles(program: Command, io: Io): void {

@@ -5,7 +5,7 @@ import type { FunctionDefinition, StatusBody } from "../src/api-types.js";
 import { DaemonUnreachableError, UsageError } from "../src/errors.js";
 import { ROUTE_PARAM } from "../src/route-pattern.js";
 import type { CommandContext } from "./context.js";
-import type { Io } from "./io.js";
+import { type Io, readStdinBytes } from "./io.js";
 
 export interface InvokeFlags {
   method?: string;
@@ -123,11 +123,7 @@ export function defaultMethod(methods: readonly string[], hasBody: boolean): str
 
 /** `--data` as curl's `--data-binary` reads it: `@-` is stdin, `@file` a file, anything else the text itself. */
 async function readData(io: Io, data: string): Promise<Buffer> {
-  if (data === "@-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-    return Buffer.concat(chunks);
-  }
+  if (data === "@-") return readStdinBytes(io);
   if (!data.startsWith("@")) return Buffer.from(data);
   try {
     return readFileSync(data.slice(1));

@@ -10,12 +10,6 @@ import { findFunction, groupNamer } from "./function-lookup.js";
 import type { Io } from "./io.js";
 import { printFields, printTable } from "./table.js";
 
-/** A confirmation on stdout for people; `--quiet` prints only the ID for scripts. */
-function confirm(ctx: CommandContext, id: string, message: string): void {
-  if (ctx.options.quiet) ctx.out(id);
-  else ctx.out(message);
-}
-
 /** What the handler check found: the function is saved all the same. */
 function warn(ctx: CommandContext, body: FunctionBody): void {
   for (const warning of body.warnings ?? []) ctx.err(`crude: warning: ${warning}`);
@@ -141,7 +135,7 @@ says otherwise; without --timeout the setting functions.timeout-ms applies; with
         const body = await client.post<FunctionBody>("/api/functions", { body: await functionBody(client, flags) });
         warn(ctx, body);
         if (ctx.json) return ctx.printJson(body);
-        confirm(ctx, body.function.id, `Created function '${body.function.name}' (id ${body.function.id}) at /run${body.function.route}.`);
+        ctx.confirm(body.function.id, `Created function '${body.function.name}' (id ${body.function.id}) at /run${body.function.route}.`);
       }),
     );
 
@@ -180,7 +174,7 @@ says otherwise; without --timeout the setting functions.timeout-ms applies; with
         });
         warn(ctx, body);
         if (ctx.json) return ctx.printJson(body);
-        confirm(ctx, current.id, `Updated function '${body.function.name}'.`);
+        ctx.confirm(current.id, `Updated function '${body.function.name}'.`);
       }),
     );
 
@@ -196,7 +190,7 @@ says otherwise; without --timeout the setting functions.timeout-ms applies; with
         const fn = await findFunction(client, nameOrId);
         // 204: there is no body for --json to print.
         await client.delete(`/api/functions/${encodeURIComponent(fn.id)}`);
-        if (!ctx.json) confirm(ctx, fn.id, `Deleted function '${fn.name}'.`);
+        if (!ctx.json) ctx.confirm(fn.id, `Deleted function '${fn.name}'.`);
       }),
     );
 
@@ -215,7 +209,7 @@ says otherwise; without --timeout the setting functions.timeout-ms applies; with
           const fn = await findFunction(client, nameOrId);
           const body = await client.put<FunctionBody>(`/api/functions/${encodeURIComponent(fn.id)}/${verb}`);
           if (ctx.json) return ctx.printJson(body);
-          confirm(ctx, fn.id, `${enabled ? "Enabled" : "Disabled"} function '${fn.name}'.`);
+          ctx.confirm(fn.id, `${enabled ? "Enabled" : "Disabled"} function '${fn.name}'.`);
         }),
       );
   }

@@ -32,3 +32,10 @@ export function processIo(): Io {
       }),
   };
 }
+
+/** All of standard input, byte for byte. */
+export async function readStdinBytes(io: Io): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}

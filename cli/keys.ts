@@ -2,16 +2,9 @@ import type { Command } from "commander";
 import type { ApiKeyBody, ApiKeyCreatedBody, ApiKeysListBody, KeyGroup, KeyGroupsListBody, SuccessBody } from "../src/api-types.js";
 import { UsageError } from "../src/errors.js";
 import { action, examples } from "./action.js";
-import type { CommandContext } from "./context.js";
 import type { Io } from "./io.js";
 import { findGroup, findKey } from "./key-lookup.js";
 import { printFields, printTable } from "./table.js";
-
-/** A confirmation on stdout for people; `--quiet` prints only the ID for scripts. */
-function confirm(ctx: CommandContext, id: string, message: string): void {
-  if (ctx.options.quiet) ctx.out(id);
-  else ctx.out(message);
-}
 
 export function registerKeys(program: Command, io: Io): void {
   const keys = program
@@ -134,7 +127,7 @@ stdout (alone with --quiet); later, list and get mask it unless --show-values is
           body: { name: options.name, value: options.value, description: options.description },
         });
         if (ctx.json) return ctx.printJson(body);
-        confirm(ctx, key.id, `Updated API key '${options.name ?? key.name}' in group '${key.groupName}'.`);
+        ctx.confirm(key.id, `Updated API key '${options.name ?? key.name}' in group '${key.groupName}'.`);
       }),
     );
 
@@ -151,7 +144,7 @@ stdout (alone with --quiet); later, list and get mask it unless --show-values is
         const key = await findKey(client, nameOrId, options.group);
         const body = await client.delete<SuccessBody>(`/api/keys/${encodeURIComponent(key.id)}`);
         if (ctx.json) return ctx.printJson(body);
-        confirm(ctx, key.id, `Deleted API key '${key.name}' from group '${key.groupName}'.`);
+        ctx.confirm(key.id, `Deleted API key '${key.name}' from group '${key.groupName}'.`);
       }),
     );
 }
@@ -214,7 +207,7 @@ function registerGroups(keys: Command, io: Io): void {
           body: { name, description: options.description },
         });
         if (ctx.json) return ctx.printJson(body);
-        confirm(ctx, body.id, `Created key group '${body.name}' (id ${body.id}).`);
+        ctx.confirm(body.id, `Created key group '${body.name}' (id ${body.id}).`);
       }),
     );
 
@@ -232,7 +225,7 @@ function registerGroups(keys: Command, io: Io): void {
           body: { description: options.description },
         });
         if (ctx.json) return ctx.printJson(body);
-        confirm(ctx, group.id, `Updated key group '${group.name}'.`);
+        ctx.confirm(group.id, `Updated key group '${group.name}'.`);
       }),
     );
 
@@ -251,7 +244,7 @@ function registerGroups(keys: Command, io: Io): void {
         const group = await findGroup(client, nameOrId);
         const body = await client.delete<SuccessBody>(`/api/key-groups/${encodeURIComponent(group.id)}`);
         if (ctx.json) return ctx.printJson(body);
-        confirm(ctx, group.id, `Deleted key group '${group.name}'.`);
+        ctx.confirm(group.id, `Deleted key group '${group.name}'.`);
       }),
     );
 }

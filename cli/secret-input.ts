@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { CrudeError, UsageError } from "../src/errors.js";
-import type { Io } from "./io.js";
+import { type Io, readStdinBytes } from "./io.js";
 
 const CTRL_C = "\u0003";
 const CTRL_D = "\u0004";
@@ -8,11 +8,7 @@ const BACKSPACES = new Set(["\u007f", "\b"]);
 
 /** All of standard input, without the one trailing newline `echo` or a heredoc adds. */
 export async function readStdin(io: Io): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks)
-    .toString("utf8")
-    .replace(/\r?\n$/, "");
+  return (await readStdinBytes(io)).toString("utf8").replace(/\r?\n$/, "");
 }
 
 export function readValueFile(path: string): string {

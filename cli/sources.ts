@@ -2,17 +2,10 @@ import type { Command } from "commander";
 import type { Source, SourceStatusBody, SourceSyncBody, SourcesListBody, SourceUpdatedBody, SuccessBody } from "../src/api-types.js";
 import { UsageError } from "../src/errors.js";
 import { action, examples } from "./action.js";
-import type { CommandContext } from "./context.js";
 import type { Io } from "./io.js";
 import { findSource } from "./source-lookup.js";
 import { registerPush } from "./source-push.js";
 import { printFields, printTable } from "./table.js";
-
-/** A confirmation on stdout for people; `--quiet` prints only the ID for scripts. */
-function confirm(ctx: CommandContext, id: string, message: string): void {
-  if (ctx.options.quiet) ctx.out(id);
-  else ctx.out(message);
-}
 
 const yesNo = (value: boolean) => (value ? "yes" : "no");
 const settingsText = (settings: object) => (Object.keys(settings).length === 0 ? "" : JSON.stringify(settings));
@@ -91,7 +84,7 @@ with the source name (my-api/hello.ts). Manual sources are edited with 'crude fi
           body: { name, type: options.type, enabled: !options.disabled },
         });
         if (ctx.json) return ctx.printJson(body);
-        confirm(ctx, body.id, `Created ${body.type} source '${body.name}' (id ${body.id}).`);
+        ctx.confirm(body.id, `Created ${body.type} source '${body.name}' (id ${body.id}).`);
       }),
     );
 
@@ -112,7 +105,7 @@ with the source name (my-api/hello.ts). Manual sources are edited with 'crude fi
           body: { enabled: options.enable === true },
         });
         if (ctx.json) return ctx.printJson(body);
-        confirm(ctx, source.id, `${body.enabled ? "Enabled" : "Disabled"} source '${source.name}'.`);
+        ctx.confirm(source.id, `${body.enabled ? "Enabled" : "Disabled"} source '${source.name}'.`);
       }),
     );
 
@@ -131,7 +124,7 @@ with the source name (my-api/hello.ts). Manual sources are edited with 'crude fi
         const source = await findSource(client, nameOrId);
         const body = await client.delete<SuccessBody>(`/api/sources/${encodeURIComponent(source.id)}`);
         if (ctx.json) return ctx.printJson(body);
-        confirm(ctx, source.id, `Deleted source '${source.name}' and its files.`);
+        ctx.confirm(source.id, `Deleted source '${source.name}' and its files.`);
       }),
     );
 
@@ -146,7 +139,7 @@ with the source name (my-api/hello.ts). Manual sources are edited with 'crude fi
         const source = await findSource(client, nameOrId);
         const body = await client.post<SourceSyncBody>(`/api/sources/${encodeURIComponent(source.id)}/sync`);
         if (ctx.json) return ctx.printJson(body);
-        confirm(ctx, body.jobId, `Sync of '${source.name}' started (job ${body.jobId}).`);
+        ctx.confirm(body.jobId, `Sync of '${source.name}' started (job ${body.jobId}).`);
       }),
     );
 

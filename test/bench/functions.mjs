@@ -5,11 +5,12 @@
 // Knobs: BENCH_DURATION (seconds per run, 5), BENCH_CONNECTIONS (50), BENCH_RELOADS (5).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { api, call } from "./http.mjs";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -81,39 +82,6 @@ async function waitFor(what, handle, probe, limitMs = 15_000) {
 // ── HTTP ──
 
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
-
-/** One request with a bounded wait; resolves with the status and body text. */
-function call(target, method, path, { body, headers = {}, timeoutMs = 10_000, agent = false } = {}) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      {
-        ...target,
-        method,
-        path,
-        agent,
-        headers: payload ? { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : headers,
-      },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk) => {
-          text += chunk;
-        });
-        res.on("end", () => resolve({ status: res.statusCode, text }));
-      },
-    );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path}: no answer within ${timeoutMs} ms`)));
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
-
-async function api(socket, method, path, body) {
-  const { status, text } = await call(socket, method, path, { body });
-  if (status >= 400) throw new Error(`${method} ${path} answered ${status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 const messageOf = (text) => {
   try {

@@ -3,38 +3,10 @@
 // process (the floor of any rotation), and /api/health latency while the daemon is idle.
 import { spawn } from "node:child_process";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { request } from "node:http";
+import { api } from "./http.mjs";
 
 const SECRETS = Number(process.env.BENCH_SECRETS ?? 10_000);
 const PROBE_INTERVAL_MS = 10;
-
-function call(target, method, path, body) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      {
-        ...target,
-        method,
-        path,
-        agent: false,
-        headers: payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {},
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (chunk) => {
-          text += chunk;
-        });
-        res.on("end", () =>
-          res.statusCode < 400
-            ? resolve(text ? JSON.parse(text) : undefined)
-            : reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`)),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
 
 /** The floor: decrypt and re-encrypt `count` values with node:crypto, no database, no batching. */
 function bareRotationMs(count) {
@@ -67,7 +39,7 @@ async function probeHealth(tcp, until) {
   });
   while (!done) {
     const start = process.hrtime.bigint();
-    await call(tcp, "GET", "/api/health");
+    await api(tcp, "GET", "/api/health");
     latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
     await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
   }
@@ -88,31 +60,31 @@ export async function benchRotation({ crudeBin, env, socketPath, rounds, median 
   try {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      if ((await call(socket, "GET", "/api/health").catch(() => undefined)) !== undefined) break;
+      if ((await api(socket, "GET", "/api/health").catch(() => undefined)) !== undefined) break;
       if (Date.now() > deadline) throw new Error("the daemon did not start");
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const { managementPort } = await call(socket, "GET", "/api/status");
+    const { managementPort } = await api(socket, "GET", "/api/status");
     const tcp = { host: "127.0.0.1", port: managementPort };
     const created = Date.now();
     for (let i = 0; i < SECRETS; i += 50) {
       await Promise.all(
         Array.from({ length: Math.min(50, SECRETS - i) }, (_, j) =>
-          call(socket, "POST", "/api/secrets", { name: `S${i + j}`, value: `secret-value-${i + j}`, scopeType: "global" }),
+          api(socket, "POST", "/api/secrets", { name: `S${i + j}`, value: `secret-value-${i + j}`, scopeType: "global" }),
         ),
       );
     }
     process.stderr.write(`created ${SECRETS} secrets in ${((Date.now() - created) / 1000).toFixed(1)} s\n`);
 
     const perRound = { rotation: [], bare: [], idleP99: [], busyP99: [], busyMax: [] };
-    await call(socket, "PUT", "/api/settings", {
+    await api(socket, "PUT", "/api/settings", {
       settings: { "encryption.key-rotation.batch-size": "1000", "encryption.key-rotation.batch-sleep-ms": "0" },
     });
     for (let round = 0; round < rounds; round++) {
       const idle = await probeHealth(tcp, new Promise((resolve) => setTimeout(resolve, 1000)));
       perRound.bare.push(bareRotationMs(SECRETS));
       const start = process.hrtime.bigint();
-      const rotation = call(socket, "POST", "/api/encryption-keys/rotation");
+      const rotation = api(socket, "POST", "/api/encryption-keys/rotation");
       const busy = await probeHealth(tcp, rotation);
       const result = await rotation;
       if (result.reencrypted !== SECRETS) throw new Error(`rotation re-encrypted ${result.reencrypted} of ${SECRETS}`);
@@ -124,11 +96,11 @@ export async function benchRotation({ crudeBin, env, socketPath, rounds, median 
     }
 
     // The defaults pace the rotation on purpose (100 rows, then 100 ms of rest): once, for the record.
-    await call(socket, "PUT", "/api/settings", {
+    await api(socket, "PUT", "/api/settings", {
       settings: { "encryption.key-rotation.batch-size": "100", "encryption.key-rotation.batch-sleep-ms": "100" },
     });
     const paced = process.hrtime.bigint();
-    await call(socket, "POST", "/api/encryption-keys/rotation");
+    await api(socket, "POST", "/api/encryption-keys/rotation");
     const pacedMs = Number(process.hrtime.bigint() - paced) / 1e6;
 
     const ratios = perRound.rotation.map((value, round) => value / perRound.bare[round]);
