@@ -114,7 +114,12 @@ export class FunctionInvoker {
 
     let key: KeyMatch | undefined;
     if (fn.keys) {
-      const found = extractApiKey(header, (name) => new URL(url).searchParams.get(name) ?? undefined);
+      let query: URLSearchParams | undefined;
+      const queryValue = (name: string) => {
+        query ??= new URL(url).searchParams;
+        return query.get(name) ?? undefined;
+      };
+      const found = extractApiKey(header, queryValue);
       key = found ? deps.validateKey(found.key, fn.keys) : undefined;
       if (!key) {
         this.event(requestId, fn.id, "exec_reject", `${method} ${url}`, { reason: "invalid_api_key" });

@@ -45,11 +45,6 @@ function runPath(request: Request): string {
   return path.length <= 4 ? "/" : path.slice(4);
 }
 
-/** Whether a request path belongs to the function router: `/run` and `/run/*`. */
-export function isRunPath(path: string): boolean {
-  return path === "/run" || path.startsWith("/run/");
-}
-
 /**
  * node-server gives every response without a Content-Type `text/plain`, but the spec's preflight
  * answer has none: it is written to the connection here and node-server is told it was sent.
