@@ -1,6 +1,7 @@
-// The execution engine against a bare Hono server (bare-hono.mjs), both answering
-// GET /run/hello with {"message":"hello"}, driven by autocannon and interleaved over rounds
-// with the order rotating. Also: /api/health latency during a runaway handler, the time from
+// The execution engine against a bare Hono server (bare-hono.mjs) and an in-process Hono server
+// doing crude's per-request logging itself (inprocess-hono.mjs), all answering GET /run/hello
+// with {"message":"hello"}, driven by autocannon and interleaved over rounds with the order
+// rotating. Also: /api/health latency during a runaway handler, the time from
 // saving a handler on disk to the first response that runs it, and the daemon's RSS.
 // Knobs: BENCH_DURATION (seconds per run, 5), BENCH_CONNECTIONS (50), BENCH_RELOADS (5).
 import { spawn } from "node:child_process";
@@ -18,6 +19,7 @@ const RELOADS = Number(process.env.BENCH_RELOADS ?? 5);
 const HEALTH_PROBES = 200;
 const TARGETS = { throughput: 0.6, p99: 2 };
 const BARE_SERVER = fileURLToPath(new URL("bare-hono.mjs", import.meta.url));
+const IN_PROCESS_SERVER = fileURLToPath(new URL("inprocess-hono.mjs", import.meta.url));
 
 const HELLO = 'export default (c) => c.json({ message: "hello" });\n';
 const SPIN = "export default () => {\n  while (true) {}\n};\n";
@@ -105,9 +107,9 @@ async function expectAnswer(target, path, headers, status, message) {
 
 // ── Setup ──
 
-async function startBare(env) {
-  const handle = startChild([BARE_SERVER], env);
-  const port = await waitFor("the bare Hono server", handle, async () => {
+async function startBaseline(script, env) {
+  const handle = startChild([script], env);
+  const port = await waitFor(`the baseline ${script}`, handle, async () => {
     const match = /\{"port":(\d+)\}/.exec(handle.output());
     return match ? Number(match[1]) : undefined;
   });
@@ -241,6 +243,10 @@ function reportThroughput(perRound, median) {
       .join(" | ");
     console.log(`  round ${index + 1}: ${line}`);
   }
+  const inProcess = perRound.map((round) => round.crude.rps / round["in-process"].rps);
+  console.log(
+    `\ncrude vs in-process Hono doing the same per-request logging (DESIGN §5's basis, prototype 0.74-0.78x): throughput ${fmt(median(inProcess))}x (rounds: ${inProcess.map((r) => fmt(r)).join(" ")})`,
+  );
   for (const name of ["crude", "crude+key"]) {
     const throughput = perRound.map((round) => round[name].rps / round.bare.rps);
     const p99 = perRound.map((round) => round[name].p99 / Math.max(1, round.bare.p99));
@@ -268,7 +274,8 @@ export async function benchFunctions({ crudeBin, rounds, median }) {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    const bare = await startBare(env);
+    const bare = await startBaseline(BARE_SERVER, env);
+    const inProcess = await startBaseline(IN_PROCESS_SERVER, env);
     const bareUrl = `http://127.0.0.1:${bare.target.port}/run/hello`;
     const warm = await drive("bare", bareUrl, {}, 1, bare.pid);
     process.stderr.write(`warm-up: bare Hono ${fmt(warm.rps, 0)} req/s, p99 ${warm.p99} ms\n`);
@@ -278,6 +285,7 @@ export async function benchFunctions({ crudeBin, rounds, median }) {
     const idleRss = rssBytes(daemon.pid);
     const contenders = {
       bare: { url: bareUrl, headers: {}, pid: bare.pid },
+      "in-process": { url: `http://127.0.0.1:${inProcess.target.port}/run/hello`, headers: {}, pid: inProcess.pid },
       crude: { url: `http://127.0.0.1:${daemon.functions.port}/run/hello`, headers: {}, pid: daemon.pid },
       "crude+key": { url: `http://127.0.0.1:${daemon.functions.port}/run/hello-key`, headers: { "x-api-key": key }, pid: daemon.pid },
     };
@@ -292,7 +300,7 @@ export async function benchFunctions({ crudeBin, rounds, median }) {
         const c = contenders[name];
         results[name] = await drive(name, c.url, c.headers, DURATION_S, c.pid);
       }
-      perRound.push({ bare: results.bare, crude: results.crude, "crude+key": results["crude+key"] });
+      perRound.push({ bare: results.bare, "in-process": results["in-process"], crude: results.crude, "crude+key": results["crude+key"] });
       process.stderr.write(`functions round ${round + 1}/${rounds} done\n`);
     }
 
