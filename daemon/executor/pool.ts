@@ -11,6 +11,7 @@ import {
   type SecretCall,
   type ToWorker,
 } from "./protocol.js";
+import { ResponseStream } from "./response-stream.js";
 
 /** How the pool answered a request the worker did not (or could not) answer itself. */
 export type PoolFailure =
@@ -61,7 +62,7 @@ interface InFlight {
   bodyBacklog: [ToWorker, ArrayBuffer[]][];
   answered: boolean;
   settle(reply: Reply): void;
-  stream?: ReadableStreamDefaultController<Uint8Array>;
+  stream?: ResponseStream;
 }
 
 interface Slot {
@@ -238,18 +239,18 @@ export class WorkerPool {
         this.head(slot, message);
         return;
       case "chunk":
-        slot.inFlight.get(message.id)?.stream?.enqueue(new Uint8Array(message.chunk));
+        slot.inFlight.get(message.id)?.stream?.push(new Uint8Array(message.chunk));
         return;
       case "end": {
         const entry = slot.inFlight.get(message.id);
         slot.inFlight.delete(message.id);
-        entry?.stream?.close();
+        entry?.stream?.end();
         return;
       }
       case "stream-error": {
         const entry = slot.inFlight.get(message.id);
         slot.inFlight.delete(message.id);
-        entry?.stream?.error(new Error(message.message));
+        entry?.stream?.fail(new Error(message.message));
         return;
       }
     }
@@ -265,16 +266,14 @@ export class WorkerPool {
       entry.settle({ kind: "response", head, body: head.body ? new Uint8Array(head.body) : undefined });
       return;
     }
-    const body = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        entry.stream = controller;
-      },
+    entry.stream = new ResponseStream(
+      () => slot.outbox.send({ type: "ack", id: head.id }),
       // The client went away: the handler's stream is cancelled too.
-      cancel: () => {
+      () => {
         if (slot.inFlight.delete(head.id)) slot.outbox.send({ type: "cancel", id: head.id });
       },
-    });
-    entry.settle({ kind: "response", head, body });
+    );
+    entry.settle({ kind: "response", head, body: entry.stream.body });
   }
 
   private check(): void {
@@ -329,7 +328,7 @@ export class WorkerPool {
   private release(slot: Slot, failure: PoolFailure): void {
     this.slots.delete(slot);
     for (const entry of slot.inFlight.values()) {
-      if (entry.answered) entry.stream?.error(new Error("the handler worker stopped"));
+      if (entry.answered) entry.stream?.fail(new Error("the handler worker stopped"));
       else entry.settle(failure);
     }
     slot.inFlight.clear();

@@ -46,10 +46,19 @@ export type ToWorker =
   | { type: "body-chunk"; id: number; chunk: ArrayBuffer }
   | { type: "body-end"; id: number }
   | { type: "body-error"; id: number; message: string }
+  /** The client took one more chunk of a streamed answer (flow control, see response-stream.ts). */
+  | { type: "ack"; id: number }
   /** The client is gone or the answer was given elsewhere (timeout): stop streaming. */
   | { type: "cancel"; id: number }
   | { type: "secret-result"; call: number; value: unknown }
   | { type: "shutdown" };
+
+/**
+ * Chunks a worker may send ahead of what the client has taken. The worker stops reading the
+ * handler's stream at this many unacknowledged chunks, so a handler that produces faster than
+ * its client reads waits instead of filling the main thread's memory.
+ */
+export const STREAM_WINDOW = 16;
 
 /** How a request ended, for the `exec_end` entry and the metric. */
 export type Outcome = "ok" | "error" | "load-error";

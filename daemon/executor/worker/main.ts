@@ -4,12 +4,23 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { SecretScope } from "../../../src/api-types.js";
-import { type CapturedLog, type FromWorker, Outbox, ownBuffer, type ResponseHeaders, type RunRequest, type ToWorker } from "../protocol.js";
+import {
+  type CapturedLog,
+  type FromWorker,
+  Outbox,
+  ownBuffer,
+  type ResponseHeaders,
+  type RunRequest,
+  STREAM_WINDOW,
+  type ToWorker,
+} from "../protocol.js";
 import { type Execution, HandlerRunner } from "./handler-runner.js";
 import { installIsolation, type RequestScope, requestScope } from "./isolation.js";
 import { installLightWeb, simpleParts } from "./light-web.js";
 
 const HEARTBEAT_MS = 100;
+/** Up to this size a finished body leaves in one message with the head. */
+const INLINE_BODY_BYTES = 256 * 1024;
 const LOG_BATCH = 200;
 
 if (!parentPort) throw new Error("the handler worker must run as a worker thread");
@@ -55,7 +66,13 @@ const runner = new HandlerRunner(capture, lookupSecret, production);
 
 // ── Request bodies arriving in chunks, and responses being streamed out ──
 const bodies = new Map<number, ReadableStreamDefaultController<Uint8Array>>();
-const streaming = new Map<number, ReadableStreamDefaultReader<Uint8Array>>();
+/** Streamed answers under way: their reader, and chunks sent that the client has not taken yet. */
+interface Outgoing {
+  reader: ReadableStreamDefaultReader<Uint8Array>;
+  unacked: number;
+  wake?: () => void;
+}
+const streaming = new Map<number, Outgoing>();
 const cancelled = new Set<number>();
 
 function streamedBody(id: number): ReadableStream<Uint8Array> {
@@ -99,9 +116,11 @@ async function respond(id: number, execution: Execution): Promise<void> {
   if (!response.body) return post({ ...head, streaming: false });
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
+  let gathered = 0;
   let next = reader.read();
   const turn = nextTurn();
-  for (;;) {
+  // A fast producer can fill any amount within one turn: past a small size it streams too.
+  while (gathered <= INLINE_BODY_BYTES) {
     const result = await Promise.race([next, turn]);
     if (result === WAITING) break;
     if (result.done) {
@@ -110,16 +129,28 @@ async function respond(id: number, execution: Execution): Promise<void> {
       return post({ ...head, streaming: false, body });
     }
     chunks.push(result.value);
+    gathered += result.value.byteLength;
     next = reader.read();
   }
   post({ ...head, streaming: true });
-  streaming.set(id, reader);
+  const outgoing: Outgoing = { reader, unacked: 0 };
+  streaming.set(id, outgoing);
+  const send = async (chunk: Uint8Array) => {
+    sendChunk(id, chunk);
+    outgoing.unacked++;
+    // A client slower than the handler: stop reading the handler's stream until it catches up.
+    while (outgoing.unacked >= STREAM_WINDOW && !cancelled.has(id)) {
+      await new Promise<void>((resolve) => {
+        outgoing.wake = resolve;
+      });
+    }
+  };
   try {
-    for (const chunk of chunks) sendChunk(id, chunk);
+    for (const chunk of chunks) await send(chunk);
     for (;;) {
       const result = await next;
       if (result.done || cancelled.has(id)) break;
-      sendChunk(id, result.value);
+      await send(result.value);
       next = reader.read();
     }
     post({ type: "end", id });
@@ -168,10 +199,19 @@ function receive(message: ToWorker): void {
       bodies.get(message.id)?.error(new Error(message.message));
       bodies.delete(message.id);
       break;
+    case "ack": {
+      const outgoing = streaming.get(message.id);
+      if (!outgoing) break;
+      outgoing.unacked--;
+      outgoing.wake?.();
+      break;
+    }
     case "cancel": {
       cancelled.add(message.id);
-      const reader = streaming.get(message.id);
-      if (reader) void reader.cancel().catch(() => undefined);
+      const outgoing = streaming.get(message.id);
+      if (!outgoing) break;
+      outgoing.wake?.();
+      void outgoing.reader.cancel().catch(() => undefined);
       break;
     }
     case "secret-result":
