@@ -81,6 +81,19 @@ const entry = (message: string, functionId = "fn1"): LogEntry => ({
 const entries = (n: number, functionId = "fn1") => Array.from({ length: n }, (_, i) => entry(`m${i}`, functionId));
 
 /** The direct sink, holding each insert until the test lets it go: a write the test can catch under way. */
+/** A writer whose sink holds every insert until the test releases it. */
+async function setupHeld(batchSize: number) {
+  let held!: ReturnType<typeof heldSink>;
+  const t = await setup({
+    batchSize,
+    sink: (db) => {
+      held = heldSink(db);
+      return held.sink;
+    },
+  });
+  return { t, held };
+}
+
 function heldSink(db: Db) {
   const direct = directSink(db);
   const held: (() => void)[] = [];
@@ -196,14 +209,7 @@ describe("LogWriter", () => {
   });
 
   it("starts no second write while one is under way, and writes what came meanwhile after it", async () => {
-    let held!: ReturnType<typeof heldSink>;
-    const t = await setup({
-      batchSize: 2,
-      sink: (db) => {
-        held = heldSink(db);
-        return held.sink;
-      },
-    });
+    const { t, held } = await setupHeld(2);
     t.writer.appendMany(entries(2));
     await vi.advanceTimersByTimeAsync(0);
     expect(held.holding()).toBe(1);
@@ -305,14 +311,7 @@ describe("LogWriter", () => {
   });
 
   it("deletes a function's entries that were being written when it went, once they are stored", async () => {
-    let held!: ReturnType<typeof heldSink>;
-    const t = await setup({
-      batchSize: 4,
-      sink: (db) => {
-        held = heldSink(db);
-        return held.sink;
-      },
-    });
+    const { t, held } = await setupHeld(4);
     t.writer.appendMany([...entries(2, "gone"), ...entries(2, "stays")]);
     await vi.advanceTimersByTimeAsync(0);
     t.db.transaction(() => t.scopes.deleted("function", "gone"))();
@@ -322,14 +321,7 @@ describe("LogWriter", () => {
   });
 
   it("leaves a deleted function's entries out of the retry of a batch that was being written", async () => {
-    let held!: ReturnType<typeof heldSink>;
-    const t = await setup({
-      batchSize: 2,
-      sink: (db) => {
-        held = heldSink(db);
-        return held.sink;
-      },
-    });
+    const { t, held } = await setupHeld(2);
     t.refusePoison();
     t.writer.appendMany([entry("m", "gone"), entry("poison", "stays")]);
     await vi.advanceTimersByTimeAsync(0);
