@@ -56,7 +56,7 @@ function describeStatus(ctx: CommandContext, status: StatusBody, headline: strin
     ["workers", `${status.executor.workers} (${status.executor.busy} busy, ${plural(status.executor.restarts, "restart")})`],
     [
       "holds",
-      `${plural(status.counts.functions, "function")}, ${plural(status.counts.keyGroups, "key group")}, ${plural(status.counts.apiKeys, "API key")}, ${plural(status.counts.secrets, "secret")}, ${plural(status.counts.users, "user")}`,
+      `${plural(status.counts.functions, "function")}, ${plural(status.counts.sources, "code source")}, ${plural(status.counts.keyGroups, "key group")}, ${plural(status.counts.apiKeys, "API key")}, ${plural(status.counts.secrets, "secret")}, ${plural(status.counts.users, "user")}`,
     ],
   ];
   ctx.out(bold(headline));

@@ -179,6 +179,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           identity,
           {
             functions: await functions.count(),
+            sources: await sources.count(),
             ...(await keys.count()),
             secrets: await secrets.count(),
             users: await users.count(),

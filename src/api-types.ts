@@ -35,6 +35,7 @@ export interface ExecutorState {
 /** How many of each thing the daemon holds. */
 export interface StatusCounts {
   functions: number;
+  sources: number;
   keyGroups: number;
   apiKeys: number;
   secrets: number;

@@ -44,7 +44,7 @@ describe("crude daemon start / status / stop", () => {
     expect(body.functionPort).toBeGreaterThan(0);
     expect(body.managementPort).toBeGreaterThan(0);
     expect(body.uptimeSeconds).toBeGreaterThanOrEqual(0);
-    expect(body.counts).toEqual({ functions: 0, keyGroups: 1, apiKeys: 0, secrets: 0, users: 0 });
+    expect(body.counts).toEqual({ functions: 0, sources: 0, keyGroups: 1, apiKeys: 0, secrets: 0, users: 0 });
     expect((await fetch(`http://127.0.0.1:${body.managementPort}/api/health`)).status).toBe(200);
 
     const second = await runCrude(["daemon", "start"], { env });
@@ -56,7 +56,7 @@ describe("crude daemon start / status / stop", () => {
     const human = await runCrude(["daemon", "status"], { env });
     expect(human.stdout).toContain(`crude daemon running (pid ${body.pid})`);
     expect(human.stdout).toContain(`http://127.0.0.1:${body.managementPort}`);
-    expect(human.stdout).toMatch(/^ {2}holds {7}0 functions, 1 key group, 0 API keys, 0 secrets, 0 users$/m);
+    expect(human.stdout).toMatch(/^ {2}holds {7}0 functions, 0 code sources, 1 key group, 0 API keys, 0 secrets, 0 users$/m);
 
     const stopped = await runCrude(["daemon", "stop"], { env });
     expect(stopped.code).toBe(0);
