@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Message, type Plugin } from "esbuild";
@@ -7,7 +8,8 @@ import { locateHandler } from "./handler-path.js";
 import { type NpmPackages, parseNpmSpecifier } from "./npm-packages.js";
 
 export type Compiled =
-  | { kind: "ok"; moduleUrl: string; files: ReadonlySet<string> }
+  /** `files`: every file the bundle was built from, with its size and mtime then. */
+  | { kind: "ok"; moduleUrl: string; files: ReadonlyMap<string, string> }
   | { kind: "missing" }
   /** The handler or a file it imports does not parse; `message` names file:line:column. */
   | { kind: "syntax"; message: string }
@@ -18,6 +20,12 @@ export type Compiled =
 // Compiled files of replaced versions are removed later: a worker may still be about to import one.
 const STALE_FILE_GRACE_MS = 60_000;
 const SKIP = Symbol("resolved by crude");
+
+/** What changes when a file is written: size and modification time ("" once it is gone). */
+async function stamp(file: string): Promise<string> {
+  const stats = await stat(file).catch(() => undefined);
+  return stats ? `${stats.size}:${stats.mtimeMs}` : "";
+}
 
 /**
  * Turns handlers into importable modules: TypeScript and relative imports (also across
@@ -68,10 +76,30 @@ export class HandlerCompiler {
   changed(path: string): void {
     this.generation++;
     const within = `${path}${sep}`;
-    const affects = (files: ReadonlySet<string>) => files.has(path) || [...files].some((file) => file.startsWith(within));
+    const affects = (files: ReadonlyMap<string, string>) => files.has(path) || [...files.keys()].some((file) => file.startsWith(within));
     for (const [handler, compiled] of this.cache) {
       // Failed compiles have no reliable file list: any change may be the fix.
       if (compiled.kind !== "ok" || affects(compiled.files)) {
+        this.cache.delete(handler);
+        if (compiled.kind === "ok") this.retire(compiled.moduleUrl);
+      }
+    }
+  }
+
+  /**
+   * The safety net under the watcher: drops what a missed file event left stale (a changed,
+   * added or removed file), so a change shows within one check even if no event came.
+   */
+  async verify(): Promise<void> {
+    for (const [handler, compiled] of [...this.cache]) {
+      let stale = compiled.kind !== "ok";
+      if (compiled.kind === "ok") {
+        for (const [file, known] of compiled.files) {
+          if ((await stamp(file)) !== known) stale = true;
+          if (stale) break;
+        }
+      }
+      if (stale && this.cache.get(handler) === compiled) {
         this.cache.delete(handler);
         if (compiled.kind === "ok") this.retire(compiled.moduleUrl);
       }
@@ -114,7 +142,8 @@ export class HandlerCompiler {
       if (!output) return { kind: "load-failed", message: `esbuild produced no output for ${handler}` };
       const file = join(this.outDir, `${createHash("sha256").update(handler).digest("hex").slice(0, 16)}-${++this.serial}.mjs`);
       writeFileSync(file, output.contents);
-      const files = new Set(Object.keys(result.metafile.inputs).map((input) => resolve(this.codeDir, input)));
+      const inputs = Object.keys(result.metafile.inputs).map((input) => resolve(this.codeDir, input));
+      const files = new Map(await Promise.all(inputs.map(async (input) => [input, await stamp(input)] as const)));
       return { kind: "ok", moduleUrl: pathToFileURL(file).href, files };
     } catch (error) {
       return this.describeFailure(error);

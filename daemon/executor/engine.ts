@@ -38,6 +38,9 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
+/** How often compiled handlers are checked against their files, in case the watcher missed an event. */
+const VERIFY_INTERVAL_MS = 1_000;
+
 /** The worker bundle: built next to the CLI bundle in dist/ (the test runner uses the build too). */
 const WORKER_SCRIPT = new URL(`file://${join(PACKAGE_ROOT, "dist", "worker.js")}`);
 
@@ -77,6 +80,10 @@ export function startEngine(deps: EngineDeps): Engine {
   const router = new RunRouter(deps.functions, invoker, deps.logFault);
   const codeChanged = (path: string) => compiler.changed(path);
   const watcher = watchCode(files.code, codeChanged, (error) => deps.serverLog.error("watching the code directory failed", error));
+  const verifier = setInterval(() => {
+    compiler.verify().catch((error) => deps.serverLog.error("checking compiled handlers failed", error));
+  }, VERIFY_INTERVAL_MS);
+  verifier.unref();
 
   return {
     fetch: router.fetch,
@@ -84,6 +91,7 @@ export function startEngine(deps: EngineDeps): Engine {
     codeChanged,
     state: () => pool.state(),
     stop: async () => {
+      clearInterval(verifier);
       await watcher.close();
       await pool.stop();
     },

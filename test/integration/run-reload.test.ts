@@ -67,12 +67,16 @@ describe("hot reload and imports", () => {
       }
     };
     const clients = Array.from({ length: 8 }, client);
-    for (let version = 1; version <= 5; version++) {
-      writeHandler(daemon(), "reload/busy.ts", `export default (c) => c.text("v${version}");`);
-      await eventually(`version ${version} to be served`, () => (seen.has(`v${version}`) ? true : undefined));
+    try {
+      for (let version = 1; version <= 5; version++) {
+        writeHandler(daemon(), "reload/busy.ts", `export default (c) => c.text("v${version}");`);
+        await eventually(`version ${version} to be served`, () => (seen.has(`v${version}`) ? true : undefined));
+      }
+    } finally {
+      // The clients must be done before the daemon stops, also when a version never showed.
+      stop = true;
+      await Promise.all(clients);
     }
-    stop = true;
-    await Promise.all(clients);
     expect(statuses.length).toBeGreaterThan(50);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
   });
