@@ -1,13 +1,11 @@
 import type { ApiClient } from "../src/api-client.js";
 import type { FunctionDefinition, FunctionsListBody, KeyGroupsListBody } from "../src/api-types.js";
-import { CrudeError } from "../src/errors.js";
+import { findNamed } from "./lookup.js";
 
 /** A function named the way a user types it: its ID, else its exact name. */
 export async function findFunction(client: ApiClient, nameOrId: string): Promise<FunctionDefinition> {
   const { functions } = await client.get<FunctionsListBody>("/api/functions");
-  const fn = functions.find((f) => f.id === nameOrId) ?? functions.find((f) => f.name === nameOrId);
-  if (!fn) throw new CrudeError(`no function '${nameOrId}'`, undefined, ["list them with: crude functions list"]);
-  return fn;
+  return findNamed(functions, nameOrId, "function", "crude functions list");
 }
 
 /** Names for the key groups of these functions, fetched only when one has keys; an unknown ID shows as itself. */

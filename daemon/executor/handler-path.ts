@@ -1,5 +1,6 @@
 import { realpathSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isAbsolute, resolve } from "node:path";
+import { isWithin } from "../files/paths.js";
 
 export type HandlerLocation =
   | { kind: "file"; path: string }
@@ -9,10 +10,8 @@ export type HandlerLocation =
   /** Absolute, escaping the code directory, or a symlink out of it: refused as an execution failure (spec §7–§8). */
   | { kind: "outside"; message: string };
 
-const inside = (root: string, path: string) => {
-  const rel = relative(root, path);
-  return rel !== "" && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
-};
+/** Strictly below `root`: the code directory itself is no handler. */
+const inside = (root: string, path: string) => path !== root && isWithin(root, path);
 
 /** A function's `handler` (relative to the code directory, `./` tolerated) as a file on disk. */
 export function locateHandler(codeDir: string, handler: string): HandlerLocation {
