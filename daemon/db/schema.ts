@@ -10,8 +10,9 @@ import { usersMigrations } from "../users/migrations.js";
 import type { Migration } from "./migrator.js";
 
 /**
- * Every domain's migrations in the one global order they are applied in. A domain adds its
- * steps in its own folder and lists them here; versions never change once released.
+ * Every domain's migrations, in the one global order they are applied in: by version, whichever
+ * domain a step belongs to. A domain adds its steps in its own folder and lists them here;
+ * versions never change once released.
  */
 export const MIGRATIONS: readonly Migration[] = [
   ...settingsMigrations,
@@ -23,4 +24,4 @@ export const MIGRATIONS: readonly Migration[] = [
   ...functionsMigrations,
   ...logsMigrations,
   ...metricsMigrations,
-];
+].sort((a, b) => a.version - b.version);

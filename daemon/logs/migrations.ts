@@ -20,4 +20,28 @@ export const logsMigrations: Migration[] = [
       CREATE INDEX logs_by_function ON logs (function_id, timestamp DESC, sequence DESC);
       CREATE INDEX logs_newest ON logs (timestamp DESC, sequence DESC);`),
   },
+  {
+    version: 10,
+    name: "execution_logs_stream_ids",
+    // AUTOINCREMENT: an id is never handed out twice, even after the newest rows were deleted, so
+    // a log stream resuming "after id N" (Last-Event-ID) cannot skip entries that reused an id.
+    // The request index serves `crude logs --request <id prefix>`.
+    up: (db) =>
+      db.exec(`CREATE TABLE logs_next (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id TEXT NOT NULL,
+        function_id TEXT NOT NULL DEFAULT '',
+        level TEXT NOT NULL,
+        message TEXT NOT NULL,
+        args TEXT,
+        sequence INTEGER NOT NULL,
+        timestamp INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO logs_next SELECT * FROM logs;
+      DROP TABLE logs;
+      ALTER TABLE logs_next RENAME TO logs;
+      CREATE INDEX logs_by_function ON logs (function_id, timestamp DESC, sequence DESC);
+      CREATE INDEX logs_newest ON logs (timestamp DESC, sequence DESC);
+      CREATE INDEX logs_by_request ON logs (request_id);`),
+  },
 ];

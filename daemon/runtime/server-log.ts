@@ -20,6 +20,9 @@ export class ServerLog {
     if (index >= 0) this.threshold = index;
   }
 
+  debug(message: string): void {
+    this.write("debug", message);
+  }
   info(message: string): void {
     this.write("info", message);
   }
