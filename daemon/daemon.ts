@@ -17,9 +17,15 @@ import { type Listener, listenSocket, listenTcp } from "./http/listeners.js";
 import { buildManagementApp } from "./http/management-app.js";
 import { apiKeyAuthenticator } from "./keys/management-access.js";
 import { apiKeyValueColumn, KeysService } from "./keys/service.js";
+import { LogBus } from "./logs/bus.js";
+import { LogQuery } from "./logs/query.js";
 import { directSink } from "./logs/sink.js";
 import { threadSink } from "./logs/thread-sink.js";
-import { LogWriter } from "./logs/writer.js";
+import { startLogTrimming } from "./logs/trim-job.js";
+import { type LogBufferBounds, LogWriter } from "./logs/writer.js";
+import { startMetricsAggregation } from "./metrics/aggregation-job.js";
+import { MetricsAggregator } from "./metrics/aggregator.js";
+import { MetricsQuery } from "./metrics/query.js";
 import { MetricsRecorder } from "./metrics/recorder.js";
 import { acquirePidLock } from "./runtime/pid-lock.js";
 import { ServerLog } from "./runtime/server-log.js";
@@ -45,6 +51,8 @@ export interface DaemonOptions {
   log: Writable;
   /** How long in-flight requests may take to finish on shutdown. */
   shutdownGraceMs?: number;
+  /** How much captured logging may wait in memory (tests make it small to see a burst held back). */
+  logBounds?: Partial<LogBufferBounds>;
 }
 
 export interface RunningDaemon {
@@ -114,10 +122,18 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const secrets = new SecretsService(db, keyring, keys, scopes, (id) => functions.exists(id));
     // Execution logs and metrics. Added before the engine and the listeners, so Teardown (newest
     // first) flushes them after in-flight requests have finished and before the database closes.
-    const logWriter = new LogWriter(threadSink(files.database, directSink(db), log), db, settings, log, scopes);
+    const logBus = new LogBus();
+    const logWriter = new LogWriter(threadSink(files.database, directSink(db), log), db, settings, log, scopes, {
+      onStored: (batch, ids) => logBus.publish(batch, ids),
+      bounds: options.logBounds,
+    });
     teardown.add(() => logWriter.close());
+    const trimming = startLogTrimming(logWriter, settings, log);
+    teardown.add(() => trimming.stop());
     const metrics = new MetricsRecorder(db, log);
     teardown.add(() => metrics.close());
+    const aggregation = startMetricsAggregation(new MetricsAggregator({ db, recorder: metrics, settings }), settings, log);
+    teardown.add(() => aggregation.stop());
     // Stopped before the writers close: workers flush their captured logs on the way out.
     const engine = startEngine({
       dataDir: options.dataDir,
@@ -164,9 +180,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       run: engine.fetch,
       sources,
       files: codeFiles,
+      logs: new LogQuery(db),
+      logBus,
       keys,
       secrets,
       rotation,
+      metrics: new MetricsQuery({ db, recorder: metrics, functions, settings }),
       users,
       sessions,
       csrf: new CsrfTokens(keyring),
@@ -194,6 +213,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     teardown.add(async () => {
       await Promise.all(listeners.map((listener) => listener.close(grace)));
     });
+    // Runs before the listeners close: log streams would otherwise hold the shutdown for the whole grace.
+    teardown.add(() => logBus.close());
 
     const management = await listenTcp(
       buildManagementApp(managementDeps, "tcp", { serveRun: single }),

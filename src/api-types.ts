@@ -328,3 +328,63 @@ export interface FileDeletedBody {
 export interface FileSearchBody {
   matches: { path: string; score: number }[];
 }
+
+export type MetricsResolution = "minutes" | "hours" | "days";
+
+/** One aggregated period (UTC minute, hour or day starting at `timestamp`); times in milliseconds. */
+export interface MetricsPoint {
+  timestamp: string;
+  avgTimeMs: number;
+  maxTimeMs: number;
+  executionCount: number;
+}
+
+export interface MetricsSummary {
+  totalExecutions: number;
+  avgExecutionTime: number;
+  maxExecutionTime: number;
+  /** Rows returned, i.e. periods with executions (not the length of the window). */
+  periodCount: number;
+}
+
+/** `GET /api/metrics`: the periods of the window that had executions, oldest first (no gap filling). */
+export interface MetricsBody {
+  data: {
+    metrics: MetricsPoint[];
+    functionId: string | null;
+    resolution: MetricsResolution;
+    summary: MetricsSummary;
+  };
+}
+
+/** A stored execution log entry (spec: logs §"Stored entry"). */
+export interface StoredLog {
+  id: string;
+  requestId: string;
+  /** "" for entries without a function. */
+  functionId: string;
+  level: string;
+  message: string;
+  /** JSON text; absent when the entry has none. */
+  args?: string;
+  sequence: number;
+  /** ISO time of capture. */
+  timestamp: string;
+}
+
+export interface LogsPagination {
+  limit: number;
+  hasMore: boolean;
+  /** Link to the next (older) page, when `hasMore`. */
+  next?: string;
+  /** Only when the request carried a cursor (spec: it also leads to older entries). */
+  prev?: string;
+}
+
+export interface LogsBody {
+  data: { logs: StoredLog[]; pagination: LogsPagination };
+}
+
+export interface LogsDeletedBody {
+  data: { deleted: number; functionId: string };
+}

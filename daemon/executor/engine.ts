@@ -21,7 +21,12 @@ export interface EngineDeps {
   keys: KeysService;
   secrets: SecretResolver;
   settings: SettingsService;
-  logs: { append(entry: CapturedLog): void; appendMany(entries: readonly CapturedLog[]): void };
+  logs: {
+    append(entry: CapturedLog): void;
+    /** A worker's batch; `bytes` as the workers counted it in the log backlog. */
+    appendSent(entries: readonly CapturedLog[], bytes: number): void;
+    backlog: { shared: SharedArrayBuffer };
+  };
   metrics: { record(functionId: string, durationUs: number): void };
   serverLog: ServerLog;
   logFault: ServerFaultLogger;
@@ -58,7 +63,8 @@ export function startEngine(deps: EngineDeps): Engine {
     script: WORKER_SCRIPT,
     size: () => settings.getInteger("executor.workers"),
     memoryMb: () => settings.getInteger("executor.memory-mb"),
-    onLogs: (entries) => deps.logs.appendMany(entries),
+    onLogs: (entries, bytes) => deps.logs.appendSent(entries, bytes),
+    logBacklog: deps.logs.backlog.shared,
     onSecret: answerSecret,
     log: deps.serverLog,
   });

@@ -35,7 +35,9 @@ export interface PoolOptions {
   script: URL;
   size: () => number;
   memoryMb: () => number;
-  onLogs(entries: CapturedLog[]): void;
+  onLogs(entries: CapturedLog[], bytes: number): void;
+  /** The log backlog's shared counters (daemon/logs/backlog.ts), handed to every worker. */
+  logBacklog: SharedArrayBuffer;
   onSecret(call: SecretCall): Promise<unknown>;
   log: ServerLog;
   /** Handler versions a worker may import before it is recycled (default 200). */
@@ -117,13 +119,13 @@ export class WorkerPool {
     return { workers: slots.length, busy: slots.filter((slot) => slot.inFlight.size > 0).length, inFlight, restarts: this.restarts };
   }
 
-  dispatch(request: Omit<RunRequest, "type" | "id">, timeoutMs: number, body?: ArrayBuffer): Dispatched {
+  dispatch(request: Omit<RunRequest, "type" | "id" | "deadline">, timeoutMs: number, body?: ArrayBuffer): Dispatched {
     let settle!: (reply: Reply) => void;
     const reply = new Promise<Reply>((resolve) => {
       settle = resolve;
     });
     const entry: InFlight = { id: ++this.lastId, deadline: Date.now() + timeoutMs, answered: false, settle, bodyBacklog: [] };
-    const message: RunRequest = { type: "run", id: entry.id, ...request, body };
+    const message: RunRequest = { type: "run", id: entry.id, ...request, deadline: entry.deadline, body };
     const start = () => {
       if (entry.answered) return;
       const slot = this.pick();
@@ -190,6 +192,7 @@ export class WorkerPool {
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb() },
       // Handlers get per-request env maps anyway; the worker's own copy need not hold the daemon's.
       env: { NODE_ENV: process.env.NODE_ENV ?? "" },
+      workerData: { logBacklog: this.options.logBacklog },
       stdout: false,
       stderr: false,
     });
@@ -224,7 +227,7 @@ export class WorkerPool {
           this.recycle(slot, `${message.modules} handler versions`);
         return;
       case "logs":
-        this.options.onLogs(message.entries);
+        this.options.onLogs(message.entries, message.bytes);
         return;
       case "secret":
         this.options.onSecret(message).then(

@@ -39,6 +39,8 @@ export interface RunRequest {
   body?: ArrayBuffer;
   streamed?: boolean;
   key?: KeyIdentity;
+  /** When the pool answers 504 (ms since the epoch): a worker holding back a handler's logging waits no longer. */
+  deadline: number;
 }
 
 export type ToWorker =
@@ -105,7 +107,8 @@ export type FromWorker =
   | { type: "chunk"; id: number; chunk: ArrayBuffer }
   | { type: "end"; id: number }
   | { type: "stream-error"; id: number; message: string }
-  | { type: "logs"; entries: CapturedLog[] }
+  /** `bytes`: the entries' size as the log backlog counts it (daemon/logs/backlog.ts). */
+  | { type: "logs"; entries: CapturedLog[]; bytes: number }
   | SecretCall
   /** The event loop is alive; `modules` counts handler versions imported so far (they are never freed). */
   | { type: "beat"; modules: number };

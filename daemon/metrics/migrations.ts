@@ -17,4 +17,15 @@ export const metricsMigrations: Migration[] = [
       ) STRICT;
       CREATE INDEX metrics_by_type ON metrics (type, function_id, timestamp);`),
   },
+  {
+    version: 11,
+    name: "metrics_watermarks",
+    // One row per aggregated type (1 minute, 2 hour, 3 day): the exclusive end of the last
+    // window rolled up into rows of that type. A missing row means "never rolled up yet".
+    up: (db) =>
+      db.exec(`CREATE TABLE metrics_watermarks (
+        type INTEGER PRIMARY KEY CHECK (type IN (1, 2, 3)),
+        processed_until INTEGER NOT NULL
+      ) STRICT;`),
+  },
 ];

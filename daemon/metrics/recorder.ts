@@ -76,7 +76,8 @@ export class MetricsRecorder {
     this.flush();
   }
 
-  private flush(): void {
+  /** Writes every sample recorded so far; the aggregation and the metrics query call it before they read. */
+  flush(): void {
     const folds = [...this.sealed, ...this.open.values()];
     this.sealed = [];
     this.open.clear();

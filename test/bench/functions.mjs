@@ -63,7 +63,7 @@ async function until(done, limitMs) {
 }
 
 /** SIGTERM (the daemon shuts down gracefully), then SIGKILL for whatever is still there. */
-async function stopAll() {
+export async function stopAll() {
   for (const child of children) child.kill("SIGTERM");
   await until(() => children.size === 0, 10_000);
   killAll();
@@ -116,7 +116,7 @@ async function startBaseline(script, env) {
   return { ...handle, target: { host: "127.0.0.1", port } };
 }
 
-async function startDaemon(crudeBin, dataDir, env) {
+export async function startDaemon(crudeBin, dataDir, env) {
   const handle = startChild([crudeBin, "daemon", "run", "--data-dir", dataDir, "--function-port", "0", "--management-port", "0"], env);
   const socket = { socketPath: join(dataDir, "crude.sock") };
   const status = await waitFor("the crude daemon", handle, async () => {

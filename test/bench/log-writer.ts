@@ -39,7 +39,11 @@ function mainThreadCpuUs(): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-const nothing: LogSink = { insert: async () => {}, close: async () => {} };
+const nothing: LogSink = {
+  insert: async (batch) => batch.map((_, i) => i),
+  trim: async () => ({ deletedByAge: 0, trimmedByCount: 0 }),
+  close: async () => {},
+};
 
 interface Reading {
   /** Main-thread time not idle in the event loop, µs per entry. */

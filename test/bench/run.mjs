@@ -13,11 +13,13 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CRUDE = join(ROOT, "bin", "crude");
 
 import { benchFunctions } from "./functions.mjs";
+import { benchIngestion } from "./ingestion.mjs";
+import { benchLogQuery } from "./logs-query.mjs";
 import { benchRotation } from "./rotation.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-// BENCH_ONLY=cli,keys,rotation,functions,logs picks parts; all by default.
-const ONLY = new Set((process.env.BENCH_ONLY ?? "cli,keys,rotation,functions,logs").split(","));
+// BENCH_ONLY=cli,keys,rotation,functions,logs,log-query,ingestion picks parts; all by default.
+const ONLY = new Set((process.env.BENCH_ONLY ?? "cli,keys,rotation,functions,logs,log-query,ingestion").split(","));
 const RUNS_PER_ROUND = Number(process.env.BENCH_RUNS ?? 5);
 
 const median = (values) => {
@@ -184,6 +186,8 @@ async function main() {
   }
   // Five rounds of three contenders already take minutes; BENCH_ROUNDS still overrides it.
   if (ONLY.has("functions")) await benchFunctions({ crudeBin: CRUDE, rounds: process.env.BENCH_ROUNDS ? ROUNDS : 5, median });
+  if (ONLY.has("ingestion")) await benchIngestion({ crudeBin: CRUDE, rounds: process.env.BENCH_ROUNDS ? ROUNDS : 5, median });
+  if (ONLY.has("log-query")) await benchLogQuery({ crudeBin: CRUDE, rounds: Math.min(ROUNDS, 5), median });
 }
 
 async function benchCli() {

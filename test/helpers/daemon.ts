@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import { type RunningDaemon, startDaemon } from "../../daemon/daemon.js";
+import { type DaemonOptions, type RunningDaemon, startDaemon } from "../../daemon/daemon.js";
 import { ApiClient } from "../../src/api-client.js";
 import type { StatusBody } from "../../src/api-types.js";
 import { dataFiles } from "../../src/paths.js";
@@ -21,7 +21,13 @@ export interface TestDaemon {
 
 /** A real daemon in this process: temp data dir, free ports, stopped after the test. */
 export async function startTestDaemon(
-  options: { dataDir?: string; functionPort?: number; managementPort?: number } = {},
+  options: {
+    dataDir?: string;
+    functionPort?: number;
+    managementPort?: number;
+    shutdownGraceMs?: number;
+    logBounds?: DaemonOptions["logBounds"];
+  } = {},
 ): Promise<TestDaemon> {
   const dataDir = options.dataDir ?? tempDir();
   const log = new PassThrough();
@@ -35,7 +41,8 @@ export async function startTestDaemon(
     functionPort: options.functionPort ?? 0,
     managementPort: options.managementPort ?? 0,
     log,
-    shutdownGraceMs: 2000,
+    shutdownGraceMs: options.shutdownGraceMs ?? 2000,
+    logBounds: options.logBounds,
   });
   deferCleanup(() => daemon.stop());
   const status = await daemon.status();

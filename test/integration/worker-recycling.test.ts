@@ -6,6 +6,7 @@ import { HandlerCompiler } from "../../daemon/executor/compiler.js";
 import { NpmPackages } from "../../daemon/executor/npm-packages.js";
 import { WorkerPool } from "../../daemon/executor/pool.js";
 import type { RunRequest } from "../../daemon/executor/protocol.js";
+import { LogBacklog } from "../../daemon/logs/backlog.js";
 import { ServerLog } from "../../daemon/runtime/server-log.js";
 import { PACKAGE_ROOT } from "../../src/package.js";
 import { deferCleanup, tempDir } from "../helpers/cleanup.js";
@@ -24,13 +25,14 @@ it("recycles a worker that has imported too many handler versions, without faili
     size: () => 1,
     memoryMb: () => 128,
     onLogs: () => {},
+    logBacklog: new LogBacklog({ entries: 10_000, bytes: 1 << 24 }).shared,
     onSecret: async () => undefined,
     log: new ServerLog(out),
     maxModules: 3,
   });
   deferCleanup(() => pool.stop());
 
-  const request = (moduleUrl: string): Omit<RunRequest, "type" | "id"> => ({
+  const request = (moduleUrl: string): Omit<RunRequest, "type" | "id" | "deadline"> => ({
     requestId: "r",
     functionId: "f",
     route: { name: "v", description: undefined, handler: "src/v.ts", route: "/v", methods: ["GET"], keys: undefined },

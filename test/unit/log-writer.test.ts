@@ -7,6 +7,7 @@ import { type Db, openDatabase } from "../../daemon/db/database.js";
 import { migrate } from "../../daemon/db/migrator.js";
 import { MIGRATIONS } from "../../daemon/db/schema.js";
 import { ScopeCleanup } from "../../daemon/db/scope-cleanup.js";
+import { entryBytes, LogGate } from "../../daemon/logs/backlog.js";
 import { directSink, type LogSink } from "../../daemon/logs/sink.js";
 import { threadSink } from "../../daemon/logs/thread-sink.js";
 import { type LogEntry, LogWriter, type LogWriterOptions } from "../../daemon/logs/writer.js";
@@ -57,6 +58,7 @@ async function setup(options: SetupOptions = {}) {
     settings,
     scopes,
     writer,
+    reader,
     count: () => reader.prepare("SELECT COUNT(*) FROM logs").pluck().get() as number,
     rows,
     messages: () => rows().map((row) => (row as { message: string }).message),
@@ -100,8 +102,9 @@ function heldSink(db: Db) {
   const sink: LogSink = {
     insert: async (batch) => {
       await new Promise<void>((resolve) => held.push(resolve));
-      await direct.insert(batch);
+      return direct.insert(batch);
     },
+    trim: direct.trim,
     close: direct.close,
   };
   const release = () => {
@@ -227,21 +230,102 @@ describe("LogWriter", () => {
     expect(t.rows().map((row) => (row as { sequence: number }).sequence)).toEqual([0, 1, 0, 1, 2, 3]);
   });
 
-  it("caps memory under a burst: drops the excess and reports the count once", async () => {
-    const t = await setup({ maxPending: 1500 });
+  it("drops only past dropAbove, what nobody held back, and reports the count at most once a second", async () => {
+    const t = await setup({ bounds: { dropAbove: { entries: 1500, bytes: 1 << 30 } } });
     t.writer.appendMany(entries(1400));
     t.writer.appendMany(entries(300));
     for (let i = 0; i < 50; i++) t.writer.append(entry("over"));
     await vi.runAllTimersAsync();
     expect(t.count()).toBe(1500);
     const warnings = t.serverLog().match(/warn .*/g) ?? [];
-    expect(warnings).toEqual([expect.stringMatching(/dropped 250 execution log entries: .*at most 1500 wait in memory/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/dropped 250 execution log entries: .*at most 1500 entries or 1024.0 MiB wait in memory/),
+    ]);
 
     // Room again once written; a later burst is counted afresh.
+    t.advanceClock(1000);
     t.writer.appendMany(entries(1600));
     await vi.runAllTimersAsync();
     expect(t.count()).toBe(3000);
     expect(t.serverLog()).toMatch(/dropped 100 execution log entries/);
+  });
+
+  it("counts the bytes it holds too, not only the entries", async () => {
+    const big = (message: string) => ({ ...entry(message), message: message.padEnd(10_000, ".") });
+    const t = await setup({ bounds: { dropAbove: { entries: 1000, bytes: 3 * entryBytes(big("x")) } } });
+    t.writer.appendMany(["a", "b", "c", "d"].map(big));
+    await t.writer.close();
+    expect(t.messages().map((message) => message[0])).toEqual(["a", "b", "c"]);
+    expect(t.serverLog()).toMatch(/dropped 1 execution log entries/);
+  });
+
+  it("accounts what it holds in the shared backlog until it is written", async () => {
+    const t = await setup({ batchSize: 10 });
+    t.writer.appendMany(entries(4));
+    expect(t.writer.backlog.held).toEqual({ entries: 4, bytes: 4 * entryBytes(entry("m0")) });
+    vi.advanceTimersByTime(50);
+    await t.writer.flushed();
+    expect(t.writer.backlog.held).toEqual({ entries: 0, bytes: 0 });
+  });
+
+  it("lets a failing batch go from the backlog once it is dropped, and a deleted function's entries at once", async () => {
+    const t = await setup({ batchSize: 2 });
+    t.refusePoison();
+    t.writer.appendMany([entry("lost"), entry("poison")]);
+    await t.writer.flushed();
+    t.writer.append(entry("gone", "deleted"));
+    expect(t.writer.backlog.held.entries).toBe(3);
+    t.db.transaction(() => t.scopes.deleted("function", "deleted"))();
+    expect(t.writer.backlog.held.entries).toBe(2);
+    vi.advanceTimersByTime(50);
+    await t.writer.flushed();
+    expect(t.writer.backlog.held).toEqual({ entries: 0, bytes: 0 });
+  });
+
+  it("holds back handler workers above holdAbove, until it has written the backlog down to half", async () => {
+    const t = await setup({ batchSize: 500, bounds: { holdAbove: { entries: 4, bytes: 1 << 20 } } });
+    // A worker's side of the same shared memory.
+    const gate = new LogGate(t.writer.backlog.shared);
+    const batch = entries(3);
+    const bytes = batch.reduce((sum, e) => sum + entryBytes(e), 0);
+    gate.sent(3, bytes);
+    expect(gate.crowded()).toBe(false);
+    gate.sent(3, bytes);
+    // Six on their way: past the mark before the writer has seen any of them.
+    expect(gate.crowded()).toBe(true);
+    t.writer.appendSent(batch, bytes);
+    t.writer.appendSent(batch, bytes);
+    expect(t.writer.backlog.held.entries).toBe(6);
+    expect(gate.crowded()).toBe(true);
+    // A handler past its deadline is not held back at all.
+    gate.holdBack(Date.now() - 1, () => {});
+    vi.advanceTimersByTime(50);
+    await t.writer.flushed();
+    expect(gate.crowded()).toBe(false);
+    await t.writer.close();
+    expect(t.count()).toBe(6);
+    expect(t.serverLog()).toMatch(/info .*held back for \d+ ms \(1 time\(s\)\); at most 6 entries .* \(handlers wait above 4 entries/);
+  });
+
+  it("hands each stored batch with its row ids to onStored, and a listener's failure to the server log only", async () => {
+    const stored: [string[], number[]][] = [];
+    let fail = false;
+    const t = await setup({
+      batchSize: 2,
+      onStored: (batch, ids) => {
+        if (fail) throw new Error("listener broke");
+        stored.push([batch.map((e) => e.message), [...ids]]);
+      },
+    });
+    t.writer.appendMany(entries(2));
+    await t.writer.flushed();
+    fail = true;
+    t.writer.appendMany([entry("x"), entry("y")]);
+    await t.writer.flushed();
+    const ids = t.reader.prepare("SELECT id FROM logs ORDER BY id").pluck().all();
+    expect(stored).toEqual([[["m0", "m1"], ids.slice(0, 2)]]);
+    expect(t.messages()).toEqual(["m0", "m1", "x", "y"]);
+    expect(t.serverLog()).toMatch(/error .*a listener of stored execution log entries failed: Error: listener broke/);
   });
 
   it("retries a failed batch once after the delay, before newer entries", async () => {
@@ -341,12 +425,13 @@ describe("LogWriter with the thread sink", () => {
   /** The thread sink over the test's file, the direct sink on its connection as the fallback. */
   const thread = (db: Db, path: string, log: ServerLog) => threadSink(path, directSink(db), log);
 
-  it("writes each batch in one transaction on the thread's own connection", async () => {
+  it("writes each batch in one transaction on the thread's own connection and answers with the rows' ids", async () => {
     const t = await setup();
     const sink = threadSink(t.path, directSink(t.db), t.log);
     deferCleanup(() => sink.close());
-    await sink.insert([entry("a"), { ...entry("b", ""), args: "[1]" }]);
-    await sink.insert([entry("c")]);
+    const first = await sink.insert([entry("a"), { ...entry("b", ""), args: "[1]" }]);
+    const second = await sink.insert([entry("c")]);
+    expect([...first, ...second]).toEqual(t.reader.prepare("SELECT id FROM logs ORDER BY id").pluck().all());
     expect(t.rows()).toEqual([
       { message: "a", sequence: 0, function_id: "fn1", args: null, timestamp: 1_700_000_000_000 },
       { message: "b", sequence: 1, function_id: "", args: "[1]", timestamp: 1_700_000_000_000 },

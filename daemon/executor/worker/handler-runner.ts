@@ -62,7 +62,7 @@ export class HandlerRunner {
   }
 
   execute(request: RunRequest, body: ReadableStream<Uint8Array> | ArrayBuffer | undefined): Promise<Execution> {
-    const scope = { requestId: request.requestId, functionId: request.functionId, env: {} };
+    const scope = { requestId: request.requestId, functionId: request.functionId, env: {}, deadline: request.deadline };
     return requestScope.run(scope, async (): Promise<Execution> => {
       const started = performance.now();
       const elapsedUs = () => Math.round((performance.now() - started) * 1000);

@@ -7,6 +7,8 @@ export interface RequestScope {
   functionId: string;
   /** The request's own `process.env`: starts empty, vanishes with the request. */
   env: Record<string, string>;
+  /** The request's deadline (ms since the epoch): its logging is held back no longer than that. */
+  deadline: number;
 }
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();

@@ -2,48 +2,83 @@
  * A handler worker thread: runs user code for the main thread, which keeps HTTP, routing, keys
  * and the database. Built as its own entry (dist/worker.js) and started by the pool.
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import type { SecretScope } from "../../../src/api-types.js";
+import { entryBytes, LogGate } from "../../logs/backlog.js";
 import {
   type CapturedLog,
   type FromWorker,
   Outbox,
   ownBuffer,
+  type ResponseHead,
   type ResponseHeaders,
   type RunRequest,
   STREAM_WINDOW,
   type ToWorker,
 } from "../protocol.js";
+import { clipArgs, clipText } from "./console-format.js";
 import { type Execution, HandlerRunner } from "./handler-runner.js";
-import { installIsolation, type RequestScope, requestScope } from "./isolation.js";
+import { type Capture, installIsolation, requestScope } from "./isolation.js";
 import { installLightWeb, simpleParts } from "./light-web.js";
 
 const HEARTBEAT_MS = 100;
 /** Up to this size a finished body leaves in one message with the head. */
 const INLINE_BODY_BYTES = 256 * 1024;
+/** Captured logs waiting in the worker are sent at this many entries or bytes, also within a turn. */
 const LOG_BATCH = 200;
+const LOG_BATCH_BYTES = 1024 * 1024;
 
 if (!parentPort) throw new Error("the handler worker must run as a worker thread");
 const port = parentPort;
-const outbox = new Outbox<FromWorker>(port);
+const gate = new LogGate((workerData as { logBacklog: SharedArrayBuffer }).logBacklog);
+const outbox = new Outbox<FromWorker>({
+  postMessage(batch: FromWorker[], transfer) {
+    port.postMessage(batch, transfer);
+    for (const message of batch) if (message.type === "logs") gate.sent(message.entries.length, message.bytes);
+  },
+});
 const post = (message: FromWorker, transfer?: ArrayBuffer[]) => outbox.send(message, transfer);
+const heartbeat = (): FromWorker => ({ type: "beat", modules: runner.moduleCount });
+/** Straight to the port: called while the event loop is held (see capture). */
+const beat = () => port.postMessage([heartbeat()]);
 
-// ── Captured logs travel in batches, at most one message per turn of the event loop ──
+// ── Captured logs travel in batches, at most one message per turn of the event loop unless they
+// pile up; while the log writer is behind, a handler that logs waits for it (see backlog.ts) ──
 let logs: CapturedLog[] = [];
+let logBytes = 0;
 let flushScheduled = false;
 const flushLogs = () => {
   flushScheduled = false;
   if (logs.length === 0) return;
-  post({ type: "logs", entries: logs });
+  post({ type: "logs", entries: logs, bytes: logBytes });
   logs = [];
+  logBytes = 0;
 };
-const capture = (scope: RequestScope, level: string, message: string, args?: string) => {
-  logs.push({ requestId: scope.requestId, functionId: scope.functionId, level, message, args, timestamp: Date.now() });
-  if (logs.length >= LOG_BATCH) flushLogs();
-  else if (!flushScheduled) {
+/** Out now, not at the end of the turn, which a synchronous logging loop does not reach. */
+const sendLogsNow = () => {
+  flushLogs();
+  outbox.flush();
+};
+const capture: Capture = (scope, level, message, args) => {
+  const entry: CapturedLog = {
+    requestId: scope.requestId,
+    functionId: scope.functionId,
+    level,
+    message: clipText(message),
+    args: args === undefined ? undefined : clipArgs(args),
+    timestamp: Date.now(),
+  };
+  logs.push(entry);
+  logBytes += entryBytes(entry);
+  // Past its deadline a request is answered already: its stray logging is not held back.
+  const holdBack = gate.crowded() && Date.now() < scope.deadline;
+  if (holdBack || logs.length >= LOG_BATCH || logBytes >= LOG_BATCH_BYTES) {
+    sendLogsNow();
+  } else if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(flushLogs);
   }
+  if (holdBack) gate.holdBack(scope.deadline, beat);
 };
 
 // Read before isolation replaces process.env with per-request maps.
@@ -107,13 +142,26 @@ function concat(chunks: Uint8Array[]): ArrayBuffer {
  */
 async function respond(id: number, execution: Execution): Promise<void> {
   const { response, outcome, durationUs, fault } = execution;
-  const head = { type: "head" as const, id, status: response.status, headers: headerRecord(response.headers), outcome, durationUs, fault };
+  const fields = {
+    type: "head" as const,
+    id,
+    status: response.status,
+    headers: headerRecord(response.headers),
+    outcome,
+    durationUs,
+    fault,
+  };
+  const head = (rest: Pick<ResponseHead, "streaming" | "body">) => {
+    // The request's logs go first: once its client has the answer, they are with the main thread (shutdown keeps them).
+    flushLogs();
+    post({ ...fields, ...rest });
+  };
   const simple = simpleParts(response);
   if (simple) {
     // Small bodies are copied with the message: cheaper than transferring a buffer.
-    return post({ ...head, streaming: false, body: simple.body ? ownBuffer(simple.body) : undefined });
+    return head({ streaming: false, body: simple.body ? ownBuffer(simple.body) : undefined });
   }
-  if (!response.body) return post({ ...head, streaming: false });
+  if (!response.body) return head({ streaming: false });
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let gathered = 0;
@@ -124,15 +172,15 @@ async function respond(id: number, execution: Execution): Promise<void> {
     const result = await Promise.race([next, turn]);
     if (result === WAITING) break;
     if (result.done) {
-      if (chunks.length === 0) return post({ ...head, streaming: false });
+      if (chunks.length === 0) return head({ streaming: false });
       const body = concat(chunks);
-      return post({ ...head, streaming: false, body });
+      return head({ streaming: false, body });
     }
     chunks.push(result.value);
     gathered += result.value.byteLength;
     next = reader.read();
   }
-  post({ ...head, streaming: true });
+  head({ streaming: true });
   const outgoing: Outgoing = { reader, unacked: 0 };
   streaming.set(id, outgoing);
   const send = async (chunk: Uint8Array) => {
@@ -153,8 +201,10 @@ async function respond(id: number, execution: Execution): Promise<void> {
       await send(result.value);
       next = reader.read();
     }
+    flushLogs();
     post({ type: "end", id });
   } catch (error) {
+    flushLogs();
     post({ type: "stream-error", id, message: error instanceof Error ? error.message : String(error) });
   } finally {
     streaming.delete(id);
@@ -236,4 +286,4 @@ const stray = (error: unknown) => {
 process.on("uncaughtException", stray);
 process.on("unhandledRejection", stray);
 
-setInterval(() => post({ type: "beat", modules: runner.moduleCount }), HEARTBEAT_MS);
+setInterval(() => post(heartbeat()), HEARTBEAT_MS);
