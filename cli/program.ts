@@ -10,6 +10,8 @@ import { registerFiles } from "./files.js";
 import { registerFunctions } from "./functions.js";
 import type { Io } from "./io.js";
 import { registerKeys } from "./keys.js";
+import { registerLogs } from "./logs.js";
+import { registerMetrics } from "./metrics.js";
 import { registerSecrets } from "./secrets.js";
 import { registerSettings } from "./settings.js";
 import { registerSources } from "./sources.js";
@@ -45,6 +47,8 @@ Run 'crude <command> --help' for a command's flags and examples.\n`,
   registerKeys(program, io);
   registerSecrets(program, io);
   registerUsers(program, io);
+  registerLogs(program, io);
+  registerMetrics(program, io);
   registerEncryption(program, io);
   registerConfig(program, io);
   registerCompletion(program, io);

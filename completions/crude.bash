@@ -16,6 +16,8 @@ _crude() {
       'crude keys') node='crude keys' ;;
       'crude secrets') node='crude secrets' ;;
       'crude users') node='crude users' ;;
+      'crude logs') node='crude logs' ;;
+      'crude metrics') node='crude metrics' ;;
       'crude encryption') node='crude encryption' ;;
       'crude config') node='crude config' ;;
       'crude completion') node='crude completion' ;;
@@ -141,6 +143,13 @@ _crude() {
       'crude users update') node='crude users update' ;;
       'crude users delete'|'crude users rm') node='crude users delete' ;;
       'crude users create -n'|'crude users create '*' -n'|'crude users create --name'|'crude users create '*' --name') value='name' ;;
+      'crude logs --function'|'crude logs '*' --function') value='name' ;;
+      'crude logs -l'|'crude logs '*' -l'|'crude logs --level'|'crude logs '*' --level') value='levels' ;;
+      'crude logs -n'|'crude logs '*' -n'|'crude logs --limit'|'crude logs '*' --limit') value='n' ;;
+      'crude logs --since'|'crude logs '*' --since') value='age|time' ;;
+      'crude logs --request'|'crude logs '*' --request') value='id' ;;
+      'crude metrics --function'|'crude metrics '*' --function') value='function' ;;
+      'crude metrics -r'|'crude metrics '*' -r'|'crude metrics --resolution'|'crude metrics '*' --resolution') value='period' ;;
       'crude encryption status') node='crude encryption status' ;;
       'crude encryption rotate') node='crude encryption rotate' ;;
       'crude config list'|'crude config ls') node='crude config list' ;;
@@ -177,9 +186,11 @@ _crude() {
     [[ "$node " == 'crude secrets set '* ]] && candidates+=' --scope --function --group --key --from-file --comment'
     [[ "$node " == 'crude secrets delete '* ]] && candidates+=' --scope --function --group --key'
     [[ "$node " == 'crude users create '* ]] && candidates+=' --name'
+    [[ "$node " == 'crude logs '* ]] && candidates+=' --function --level --limit --since --request --follow'
+    [[ "$node " == 'crude metrics '* ]] && candidates+=' --function --resolution'
   else
     case $node in
-      'crude') candidates='daemon settings functions sources files keys secrets users encryption config completion' ;;
+      'crude') candidates='daemon settings functions sources files keys secrets users logs metrics encryption config completion' ;;
       'crude daemon') candidates='run start stop status logs' ;;
       'crude settings') candidates='list get set' ;;
       'crude functions') candidates='list get create update delete enable disable invoke' ;;

@@ -26,6 +26,10 @@ function __crude_node --description 'Print the crude command the words before th
                 set node 'crude secrets'
             case 'crude users'
                 set node 'crude users'
+            case 'crude logs'
+                set node 'crude logs'
+            case 'crude metrics'
+                set node 'crude metrics'
             case 'crude encryption'
                 set node 'crude encryption'
             case 'crude config'
@@ -276,6 +280,20 @@ function __crude_node --description 'Print the crude command the words before th
                 set node 'crude users delete'
             case 'crude users create -n' 'crude users create * -n' 'crude users create --name' 'crude users create * --name'
                 set value 1
+            case 'crude logs --function' 'crude logs * --function'
+                set value 1
+            case 'crude logs -l' 'crude logs * -l' 'crude logs --level' 'crude logs * --level'
+                set value 1
+            case 'crude logs -n' 'crude logs * -n' 'crude logs --limit' 'crude logs * --limit'
+                set value 1
+            case 'crude logs --since' 'crude logs * --since'
+                set value 1
+            case 'crude logs --request' 'crude logs * --request'
+                set value 1
+            case 'crude metrics --function' 'crude metrics * --function'
+                set value 1
+            case 'crude metrics -r' 'crude metrics * -r' 'crude metrics --resolution' 'crude metrics * --resolution'
+                set value 1
             case 'crude encryption status'
                 set node 'crude encryption status'
             case 'crude encryption rotate'
@@ -312,6 +330,8 @@ complete -c crude -n '__crude_at crude' -a 'files' -d 'Read and write the files 
 complete -c crude -n '__crude_at crude' -a 'keys' -d 'Manage API keys and the groups they belong to'
 complete -c crude -n '__crude_at crude' -a 'secrets' -d 'Manage encrypted secrets that handlers read with ctx.getSecret()'
 complete -c crude -n '__crude_at crude' -a 'users' -d 'Manage the accounts that sign in to the web UI and the management API'
+complete -c crude -n '__crude_at crude' -a 'logs' -d 'Show handler logs (console output and request events), newest last; --follow to watch live'
+complete -c crude -n '__crude_at crude' -a 'metrics' -d 'Show how often functions ran and how long they took, as a summary and a chart'
 complete -c crude -n '__crude_at crude' -a 'encryption' -d 'Inspect and rotate the keys that encrypt secrets and API keys at rest'
 complete -c crude -n '__crude_at crude' -a 'config' -d 'Manage connection profiles (which daemon the CLI talks to)'
 complete -c crude -n '__crude_at crude' -a 'completion' -d 'Print a completion script for bash, zsh or fish'
@@ -465,3 +485,11 @@ complete -c crude -n '__crude_in crude secrets delete' -s f -l function -x -d 'a
 complete -c crude -n '__crude_in crude secrets delete' -s g -l group -x -d 'a group-scoped secret of this key group (name or ID); with --key, the key\'s group'
 complete -c crude -n '__crude_in crude secrets delete' -s k -l key -x -d 'a key-scoped secret of this API key (name or ID)'
 complete -c crude -n '__crude_in crude users create' -s n -l name -x -d 'display name'
+complete -c crude -n '__crude_in crude logs' -l function -x -d 'only this function (name or ID)'
+complete -c crude -n '__crude_in crude logs' -s l -l level -x -d 'only these levels, comma-separated: log debug info warn error trace stdout stderr exec_start exec_end exec_reject'
+complete -c crude -n '__crude_in crude logs' -s n -l limit -x -d 'how many of the newest entries to show (default 50, or all with --since)'
+complete -c crude -n '__crude_in crude logs' -l since -x -d 'only entries from this age (30s, 10m, 2h, 7d) or date/time on'
+complete -c crude -n '__crude_in crude logs' -l request -x -d 'only one request: its id or its first characters, as shown in the fourth column'
+complete -c crude -n '__crude_in crude logs' -s f -l follow -d 'keep printing new entries as they are stored, until Ctrl-C'
+complete -c crude -n '__crude_in crude metrics' -l function -x -d 'one function (name or ID) instead of all of them'
+complete -c crude -n '__crude_in crude metrics' -s r -l resolution -x -d 'a point per minute (the last 60), hour (the last 24) or day (as many as metrics.retention-days)'

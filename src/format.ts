@@ -26,3 +26,10 @@ export function formatBytes(bytes: number): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
+
+/** A measured number with the precision its size deserves: "1234", "123", "12.3", "1.23", "<0.01", "0". */
+export function formatDecimal(value: number): string {
+  if (value === 0) return "0";
+  if (value < 0.01) return "<0.01";
+  return String(Number(value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)));
+}

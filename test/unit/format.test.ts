@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration } from "../../src/format.js";
+import { formatBytes, formatDecimal, formatDuration } from "../../src/format.js";
 
 describe("formatDuration", () => {
   it.each([
@@ -23,4 +23,17 @@ describe("formatBytes", () => {
     [73_610_035, "70.2 MiB"],
     [5 * 1024 ** 4, "5 TiB"],
   ])("%d → %s", (bytes, text) => expect(formatBytes(bytes)).toBe(text));
+});
+
+describe("formatDecimal", () => {
+  it.each([
+    [0, "0"],
+    [0.004, "<0.01"],
+    [0.5, "0.5"],
+    [1.23456, "1.23"],
+    [45.5, "45.5"],
+    [99.96, "100"],
+    [1234.56, "1235"],
+    [7, "7"],
+  ])("%d → %s", (value, text) => expect(formatDecimal(value)).toBe(text));
 });
