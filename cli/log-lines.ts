@@ -62,9 +62,26 @@ export class LogLines {
       style.dim(entry.requestId.slice(0, REQUEST_WIDTH).padEnd(REQUEST_WIDTH)),
     ].join(" ");
     const indent = " ".repeat(23 + 1 + LEVEL_WIDTH + 1 + this.functionWidth + 1 + REQUEST_WIDTH + 1);
-    const [first = "", ...rest] = entry.message.replace(/\n+$/, "").split("\n");
+    const [first = "", ...rest] = text(entry).replace(/\n+$/, "").split("\n");
     return [`${prefix} ${first}`, ...rest.map((line) => indent + line)].join("\n");
   }
+}
+
+/**
+ * What the handler wrote: a console call's first argument is the message and the others are in
+ * `args` (spec), so they are shown after it as the console would; a refusal shows its reason.
+ */
+function text(entry: StoredLog): string {
+  if (entry.args === undefined) return entry.message;
+  let args: unknown;
+  try {
+    args = JSON.parse(entry.args);
+  } catch {
+    return `${entry.message} ${entry.args}`;
+  }
+  if (entry.level === "exec_reject") return `${entry.message} (${(args as { reason?: string }).reason ?? entry.args})`;
+  if (!Array.isArray(args) || entry.level.startsWith("exec_")) return entry.message;
+  return [entry.message, ...args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(arg)))].join(" ");
 }
 
 /** Pads to `width`, or cuts with an ellipsis so the columns after it stay aligned. */

@@ -48,14 +48,14 @@ function parseSince(text: string): string {
 export function registerLogs(program: Command, io: Io): void {
   program
     .command("logs")
-    .description("Show handler logs (console output and request events), newest last; --follow to watch live")
+    .description("Show handler logs: console output and request events, oldest first; --follow to watch live")
     .option("--function <name>", "only this function (name or ID)")
     .option(
       "-l, --level <levels>",
       "only these levels, comma-separated: log debug info warn error trace stdout stderr exec_start exec_end exec_reject",
     )
     .option("-n, --limit <n>", `how many of the newest entries to show (default ${DEFAULT_LIMIT}, or all with --since)`, parseLimit)
-    .option("--since <age|time>", "only entries from this age (30s, 10m, 2h, 7d) or date/time on", parseSince)
+    .option("--since <age|time>", "only entries of the last AGE (30s, 10m, 2h, 7d) or since a date/time", parseSince)
     .option("--request <id>", "only one request: its id or its first characters, as shown in the fourth column")
     .option("-f, --follow", "keep printing new entries as they are stored, until Ctrl-C")
     .addHelpText(
