@@ -366,24 +366,16 @@ describe("metrics query", () => {
 
   it("refuses bad parameters with the spec's messages, resolution first", async () => {
     const t = await setup();
-    const read = t.query;
-    await expect(read({})).rejects.toMatchObject({ kind: "invalid", message: "Missing required parameter: resolution" });
-    await expect(read({ resolution: "", functionId: "bad id" })).rejects.toMatchObject({
-      kind: "invalid",
-      message: "Missing required parameter: resolution",
-    });
-    await expect(read({ resolution: "weeks", functionId: "bad id" })).rejects.toMatchObject({
-      kind: "invalid",
-      message: "Invalid resolution parameter. Must be one of: minutes, hours, days",
-    });
-    await expect(read({ resolution: "toString" })).rejects.toMatchObject({ kind: "invalid" });
-    await expect(read({ resolution: "days", functionId: "bad id" })).rejects.toMatchObject({
-      kind: "invalid",
-      message: "Invalid functionId parameter",
-    });
-    await expect(read({ resolution: "days", functionId: "nope" })).rejects.toMatchObject({
-      kind: "not-found",
-      message: "Function with id nope not found",
-    });
+    const cases: [Record<string, string>, string, string | undefined][] = [
+      [{}, "invalid", "Missing required parameter: resolution"],
+      [{ resolution: "", functionId: "bad id" }, "invalid", "Missing required parameter: resolution"],
+      [{ resolution: "weeks", functionId: "bad id" }, "invalid", "Invalid resolution parameter. Must be one of: minutes, hours, days"],
+      [{ resolution: "toString" }, "invalid", undefined],
+      [{ resolution: "days", functionId: "bad id" }, "invalid", "Invalid functionId parameter"],
+      [{ resolution: "days", functionId: "nope" }, "not-found", "Function with id nope not found"],
+    ];
+    for (const [params, kind, message] of cases) {
+      await expect(t.query(params), JSON.stringify(params)).rejects.toMatchObject(message === undefined ? { kind } : { kind, message });
+    }
   });
 });
