@@ -1,11 +1,12 @@
 import { expect, it } from "vitest";
 import { daemonWithCli } from "../helpers/cli-daemon.js";
+import { eventually } from "../helpers/functions.js";
 
 /**
  * The README's quick start, command by command: the reference platform's "your first
  * function" walk-through done with the CLI. If this test changes, the README changes with it.
  */
-it("walks through the quick start: source, handler, function, call, edit, params, body, CORS, keys, secrets", async () => {
+it("walks through the quick start: source, handler, function, call, edit, params, body, CORS, keys, secrets, logs, metrics", async () => {
   const { t, crude } = await daemonWithCli();
   const ok = async (args: string[], input?: string) => {
     const result = await crude(args, input);
@@ -63,4 +64,14 @@ it("walks through the quick start: source, handler, function, call, edit, params
     'export default async (c, ctx) => c.json({ message: (await ctx.getSecret("GREETING")) + ", " + ctx.authenticatedKeyGroup + "!" });\n',
   );
   expect(await ok(["functions", "invoke", "hello", "--key", key])).toBe('{"message":"Howdy, partners!"}');
+
+  // Watch it: its requests in the logs (the refused one too), and its executions in the metrics.
+  const logs = await eventually("the last call's end in the logs", async () => {
+    const text = await ok(["logs", "--function", "hello"]);
+    return (text.match(/ end /g) ?? []).length >= 4 ? text : undefined;
+  });
+  expect(logs).toMatch(/ reject .* \(invalid_api_key\)\n/);
+  const metrics = await ok(["metrics", "--function", "hello"]);
+  expect(metrics).toContain("Executions of function 'hello', the last 60 minutes");
+  expect(metrics).toMatch(/^total\s+4 executions$/m);
 });
