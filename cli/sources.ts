@@ -1,10 +1,12 @@
 import type { Command } from "commander";
 import type { Source, SourceStatusBody, SourceSyncBody, SourcesListBody, SourceUpdatedBody, SuccessBody } from "../src/api-types.js";
-import { UsageError } from "../src/errors.js";
+import { ApiError, UsageError } from "../src/errors.js";
 import { action, examples } from "./action.js";
 import type { Io } from "./io.js";
+import { type GitSourceFlags, gitSourceSettings, parseIntervalFlag } from "./source-git.js";
 import { findSource } from "./source-lookup.js";
 import { registerPush } from "./source-push.js";
+import { syncedMessage, waitForSync } from "./source-sync.js";
 import { printFields, printTable } from "./table.js";
 
 const yesNo = (value: boolean) => (value ? "yes" : "no");
@@ -73,18 +75,43 @@ with the source name (my-api/hello.ts). Manual sources are edited with 'crude fi
 
   sources
     .command("create")
-    .description("Create a code source and its directory")
+    .description("Create a code source: a directory of files, or a checkout of a git repository")
     .argument("<name>", "source name: letters, digits, - and _, starting with a letter or digit (at most 64)")
     .option("--type <type>", "manual (files uploaded with crude files / crude sources push) or git", "manual")
+    .option("--git <url>", "a git source: the repository's https:// URL")
+    .option("--branch <branch>", "the branch to check out (default main)")
+    .option("--tag <tag>", "a tag to check out instead of a branch")
+    .option("--commit <sha>", "a commit to check out instead of a branch")
+    .option("--token-from-file <file>", "an access token for the repository, read from a file (- for standard input)")
+    .option("--interval <duration>", "pull every so often, e.g. 30s, 5m, 1h (0 = off, the default)", parseIntervalFlag)
+    .option("--webhook", "let POST /api/sources/<id>/webhook start a sync")
+    .option("--webhook-secret <secret>", "the secret webhook calls must send (X-Webhook-Secret); implies --webhook")
+    .option("--wait", "wait for the first sync of a git source and report it")
     .option("--disabled", "create it disabled (stops syncing only; its handlers still run)")
-    .addHelpText("after", examples("crude sources create my-api", "SOURCE_ID=$(crude sources create my-api -q)"))
+    .addHelpText(
+      "after",
+      `${examples(
+        "crude sources create my-api",
+        "SOURCE_ID=$(crude sources create my-api -q)",
+        "crude sources create app --git https://github.com/acme/functions.git --wait",
+        "crude sources create app --git https://git.example.com/app.git --branch prod --token-from-file ~/.app-token --interval 5m",
+        'crude sources create app --git https://github.com/acme/functions.git --webhook-secret "$(openssl rand -hex 20)"',
+      )}
+A git source is checked out into <data>/code/<name> at once and then on every sync; its files
+are read-only through crude (edit the repository and push instead).\n`,
+    )
     .action(
-      action(io, async (ctx, name: string, options: { type: string; disabled?: boolean }) => {
-        const body = await (await ctx.client()).post<Source>("/api/sources", {
-          body: { name, type: options.type, enabled: !options.disabled },
-        });
+      action(io, async (ctx, name: string, options: GitSourceFlags & { type: string; disabled?: boolean; wait?: boolean }) => {
+        const git = await gitSourceSettings(ctx.io, options.type, options);
+        if (options.wait && !git) throw new UsageError("--wait is for git sources: a manual source has nothing to sync");
+        const client = await ctx.client();
+        const started = Date.now();
+        const body = await client.post<Source>("/api/sources", { body: { name, type: options.type, ...git, enabled: !options.disabled } });
+        const status = options.wait ? await waitForSync(ctx, client, body) : undefined;
         if (ctx.json) return ctx.printJson(body);
         ctx.confirm(body.id, `Created ${body.type} source '${body.name}' (id ${body.id}).`);
+        if (status && !ctx.options.quiet) ctx.out(syncedMessage(body, status, Date.now() - started));
+        else if (git && !ctx.options.quiet) ctx.out(`Its first sync runs now; see it with: crude sources status ${body.name}`);
       }),
     );
 
@@ -132,14 +159,25 @@ with the source name (my-api/hello.ts). Manual sources are edited with 'crude fi
     .command("sync")
     .description("Pull a git source now (manual sources have nothing to pull)")
     .argument("<source>", "source name or ID")
-    .addHelpText("after", examples("crude sources sync my-repo", "crude sources sync my-repo -q"))
+    .option("--wait", "wait until it has finished; exit 1 if it failed")
+    .addHelpText("after", examples("crude sources sync my-repo --wait", "crude sources sync my-repo -q"))
     .action(
-      action(io, async (ctx, nameOrId: string) => {
+      action(io, async (ctx, nameOrId: string, options: { wait?: boolean }) => {
         const client = await ctx.client();
         const source = await findSource(client, nameOrId);
-        const body = await client.post<SourceSyncBody>(`/api/sources/${encodeURIComponent(source.id)}/sync`);
-        if (ctx.json) return ctx.printJson(body);
-        ctx.confirm(body.jobId, `Sync of '${source.name}' started (job ${body.jobId}).`);
+        const started = Date.now();
+        const body = await client.post<SourceSyncBody>(`/api/sources/${encodeURIComponent(source.id)}/sync`).catch((error: unknown) => {
+          // Already syncing: with --wait, the running sync is as good as a new one.
+          if (options.wait && error instanceof ApiError && error.status === 409) return undefined;
+          throw error;
+        });
+        if (!options.wait) {
+          if (ctx.json) return ctx.printJson(body);
+          return ctx.confirm(body?.jobId ?? "", `Sync of '${source.name}' started (job ${body?.jobId}).`);
+        }
+        const status = await waitForSync(ctx, client, source);
+        if (ctx.json) return ctx.printJson(status);
+        ctx.confirm(status.commit ?? "", syncedMessage(source, status, Date.now() - started));
       }),
     );
 
@@ -159,6 +197,7 @@ with the source name (my-api/hello.ts). Manual sources are edited with 'crude fi
           ["editable", yesNo(body.isEditable)],
           ["syncable", yesNo(body.isSyncable)],
           ["syncing", yesNo(body.isSyncing)],
+          ["commit", body.commit ?? ""],
           ["last sync", body.lastSyncAt ?? ""],
           ["last sync started", body.lastSyncStartedAt ?? ""],
           ["last sync error", body.lastSyncError ?? ""],

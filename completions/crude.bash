@@ -88,6 +88,13 @@ _crude() {
       'crude sources status') node='crude sources status' ;;
       'crude sources push') node='crude sources push' ;;
       'crude sources create --type'|'crude sources create '*' --type') value='type' ;;
+      'crude sources create --git'|'crude sources create '*' --git') value='url' ;;
+      'crude sources create --branch'|'crude sources create '*' --branch') value='branch' ;;
+      'crude sources create --tag'|'crude sources create '*' --tag') value='tag' ;;
+      'crude sources create --commit'|'crude sources create '*' --commit') value='sha' ;;
+      'crude sources create --token-from-file'|'crude sources create '*' --token-from-file') value='file' ;;
+      'crude sources create --interval'|'crude sources create '*' --interval') value='duration' ;;
+      'crude sources create --webhook-secret'|'crude sources create '*' --webhook-secret') value='secret' ;;
       'crude files list'|'crude files ls') node='crude files list' ;;
       'crude files get') node='crude files get' ;;
       'crude files put') node='crude files put' ;;
@@ -171,8 +178,9 @@ _crude() {
     [[ "$node " == 'crude functions create '* ]] && candidates+=' --name --handler --route --methods --description --keys --cors-origin --cors-credentials --cors-max-age --cors-allow-headers --cors-expose-headers --timeout'
     [[ "$node " == 'crude functions update '* ]] && candidates+=' --name --handler --route --methods --description --keys --cors-origin --cors-credentials --cors-max-age --cors-allow-headers --cors-expose-headers --timeout --no-keys --no-cors --no-cors-credentials --no-timeout'
     [[ "$node " == 'crude functions invoke '* ]] && candidates+=' --method --param --path --query --header --data --key --include --function-url'
-    [[ "$node " == 'crude sources create '* ]] && candidates+=' --type --disabled'
+    [[ "$node " == 'crude sources create '* ]] && candidates+=' --type --git --branch --tag --commit --token-from-file --interval --webhook --webhook-secret --wait --disabled'
     [[ "$node " == 'crude sources update '* ]] && candidates+=' --enable --disable'
+    [[ "$node " == 'crude sources sync '* ]] && candidates+=' --wait'
     [[ "$node " == 'crude sources push '* ]] && candidates+=' --dry-run --watch'
     [[ "$node " == 'crude keys groups create '* ]] && candidates+=' --description'
     [[ "$node " == 'crude keys groups update '* ]] && candidates+=' --description'

@@ -170,6 +170,20 @@ function __crude_node --description 'Print the crude command the words before th
                 set node 'crude sources push'
             case 'crude sources create --type' 'crude sources create * --type'
                 set value 1
+            case 'crude sources create --git' 'crude sources create * --git'
+                set value 1
+            case 'crude sources create --branch' 'crude sources create * --branch'
+                set value 1
+            case 'crude sources create --tag' 'crude sources create * --tag'
+                set value 1
+            case 'crude sources create --commit' 'crude sources create * --commit'
+                set value 1
+            case 'crude sources create --token-from-file' 'crude sources create * --token-from-file'
+                set value 1
+            case 'crude sources create --interval' 'crude sources create * --interval'
+                set value 1
+            case 'crude sources create --webhook-secret' 'crude sources create * --webhook-secret'
+                set value 1
             case 'crude files list' 'crude files ls'
                 set node 'crude files list'
             case 'crude files get'
@@ -353,7 +367,7 @@ complete -c crude -n '__crude_at crude functions' -a 'disable' -d 'Disable a fun
 complete -c crude -n '__crude_at crude functions' -a 'invoke' -d 'Call a function over HTTP on the function port and print its response'
 complete -c crude -n '__crude_at crude sources' -a 'list' -d 'List code sources'
 complete -c crude -n '__crude_at crude sources' -a 'get' -d 'Show one code source'
-complete -c crude -n '__crude_at crude sources' -a 'create' -d 'Create a code source and its directory'
+complete -c crude -n '__crude_at crude sources' -a 'create' -d 'Create a code source: a directory of files, or a checkout of a git repository'
 complete -c crude -n '__crude_at crude sources' -a 'update' -d 'Enable or disable a code source'
 complete -c crude -n '__crude_at crude sources' -a 'delete' -d 'Delete a code source and every file in its directory'
 complete -c crude -n '__crude_at crude sources' -a 'sync' -d 'Pull a git source now (manual sources have nothing to pull)'
@@ -445,9 +459,19 @@ complete -c crude -n '__crude_in crude functions invoke' -l key -x -d 'API key, 
 complete -c crude -n '__crude_in crude functions invoke' -s i -l include -d 'print the status line and headers before the body'
 complete -c crude -n '__crude_in crude functions invoke' -l function-url -x -d 'where the function port is reached (default: the daemon\'s host and function port)'
 complete -c crude -n '__crude_in crude sources create' -l type -x -d 'manual (files uploaded with crude files / crude sources push) or git'
+complete -c crude -n '__crude_in crude sources create' -l git -x -d 'a git source: the repository\'s https:// URL'
+complete -c crude -n '__crude_in crude sources create' -l branch -x -d 'the branch to check out (default main)'
+complete -c crude -n '__crude_in crude sources create' -l tag -x -d 'a tag to check out instead of a branch'
+complete -c crude -n '__crude_in crude sources create' -l commit -x -d 'a commit to check out instead of a branch'
+complete -c crude -n '__crude_in crude sources create' -l token-from-file -x -d 'an access token for the repository, read from a file (- for standard input)'
+complete -c crude -n '__crude_in crude sources create' -l interval -x -d 'pull every so often, e.g. 30s, 5m, 1h (0 = off, the default)'
+complete -c crude -n '__crude_in crude sources create' -l webhook -d 'let POST /api/sources/<id>/webhook start a sync'
+complete -c crude -n '__crude_in crude sources create' -l webhook-secret -x -d 'the secret webhook calls must send (X-Webhook-Secret); implies --webhook'
+complete -c crude -n '__crude_in crude sources create' -l wait -d 'wait for the first sync of a git source and report it'
 complete -c crude -n '__crude_in crude sources create' -l disabled -d 'create it disabled (stops syncing only; its handlers still run)'
 complete -c crude -n '__crude_in crude sources update' -l enable -d 'enable it'
 complete -c crude -n '__crude_in crude sources update' -l disable -d 'disable it (stops syncing only; its handlers still run and its files stay editable)'
+complete -c crude -n '__crude_in crude sources sync' -l wait -d 'wait until it has finished; exit 1 if it failed'
 complete -c crude -n '__crude_in crude sources push' -l dry-run -d 'print what would change, change nothing'
 complete -c crude -n '__crude_in crude sources push' -s w -l watch -d 'after pushing, keep pushing every change until interrupted (Ctrl-C)'
 complete -c crude -n '__crude_in crude keys groups create' -s d -l description -x -d 'what the group is for'

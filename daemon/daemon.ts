@@ -147,7 +147,18 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       logFault,
     });
     teardown.add(() => engine.stop());
-    const sources = new SourcesService(db, keyring, files.code, engine.codeChanged);
+    const sources = new SourcesService({
+      db,
+      keyring,
+      settings,
+      log,
+      codeDir: files.code,
+      checkoutsDir: files.checkouts,
+      onChange: engine.codeChanged,
+    });
+    await sources.start();
+    // Before the engine stops and the database closes: a cancelled sync still records its end.
+    teardown.add(() => sources.stop());
     const codeFiles = new FilesService(sources, files.code, () => settings.getInteger("files.max-size-bytes"), engine.codeChanged);
     // The reference restores management access at every start when the list was emptied.
     if (settings.get("api.access-groups") === "") await settings.update({ "api.access-groups": "management" });

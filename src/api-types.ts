@@ -285,11 +285,18 @@ export interface SourceStatusBody {
   lastSyncStartedAt: string | null;
   lastSyncError: string | null;
   isSyncing: boolean;
+  /** crude extra: the commit a git source serves (its last good sync); null before one, and for manual sources. */
+  commit: string | null;
 }
 
 export interface SourceSyncBody {
   message: string;
   jobId: string;
+}
+
+/** `POST /api/sources/:id/sync` while a sync runs (409), or a webhook's skipped sync (200). */
+export interface SourceSyncRefusedBody {
+  message: string;
 }
 
 export interface SourceFile {

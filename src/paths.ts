@@ -17,6 +17,8 @@ export function dataFiles(dataDir: string) {
     database: join(dataDir, "crude.db"),
     encryptionKeys: join(dataDir, "encryption-keys.json"),
     code: join(dataDir, "code"),
+    /** Trees of git sources; `code/<name>` links to the one a source serves. */
+    checkouts: join(dataDir, "checkouts"),
     /** Packages installed for `npm:` specifiers in handlers. */
     npm: join(dataDir, "npm"),
     /** Compiled handler bundles; safe to delete, rebuilt on demand. */

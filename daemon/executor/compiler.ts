@@ -41,10 +41,12 @@ export class HandlerCompiler {
   private generation = 0;
   private serial = 0;
 
+  /** `trustedRoots`: where symlinks in the code directory may lead (git sources' checkouts), see locateHandler. */
   constructor(
     private readonly codeDir: string,
     private readonly outDir: string,
     private readonly npm: NpmPackages,
+    private readonly trustedRoots: readonly string[] = [],
   ) {
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
@@ -120,7 +122,7 @@ export class HandlerCompiler {
   }
 
   private async build(handler: string): Promise<Compiled> {
-    const location = locateHandler(this.codeDir, handler);
+    const location = locateHandler(this.codeDir, handler, this.trustedRoots);
     if (location.kind === "missing") return { kind: "missing" };
     if (location.kind === "outside") return location;
     if (location.kind === "directory") return { kind: "load-failed", message: `${handler} is a directory, not a file` };
@@ -136,6 +138,10 @@ export class HandlerCompiler {
         metafile: true,
         sourcemap: "inline",
         logLevel: "silent",
+        // Files are known by the path they are addressed by: through a git source's link
+        // `<code>/<name>`, relative imports across sources resolve, and a swap of the link
+        // reloads what was built from it.
+        preserveSymlinks: true,
         plugins: [this.externalPackages()],
       });
       const output = result.outputFiles[0];

@@ -52,7 +52,7 @@ const WORKER_SCRIPT = new URL(`file://${join(PACKAGE_ROOT, "dist", "worker.js")}
 /** The execution engine: compiler, worker pool, router and the watcher that keeps them current. */
 export function startEngine(deps: EngineDeps): Engine {
   const files = dataFiles(deps.dataDir);
-  const compiler = new HandlerCompiler(files.code, files.handlerCache, new NpmPackages(files.npm));
+  const compiler = new HandlerCompiler(files.code, files.handlerCache, new NpmPackages(files.npm), [files.checkouts]);
   const { settings } = deps;
 
   const answerSecret = (call: SecretCall) => {

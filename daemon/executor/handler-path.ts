@@ -13,8 +13,21 @@ export type HandlerLocation =
 /** Strictly below `root`: the code directory itself is no handler. */
 const inside = (root: string, path: string) => path !== root && isWithin(root, path);
 
-/** A function's `handler` (relative to the code directory, `./` tolerated) as a file on disk. */
-export function locateHandler(codeDir: string, handler: string): HandlerLocation {
+/** realpath() of a directory that may not exist yet (nothing can lie inside it then). */
+function realDirectory(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/**
+ * A function's `handler` (relative to the code directory, `./` tolerated) as a file on disk.
+ * `trustedRoots`: directories besides the code directory that symlinks in it may lead into
+ * (the checkouts that git sources' `<code>/<name>` links point at).
+ */
+export function locateHandler(codeDir: string, handler: string, trustedRoots: readonly string[] = []): HandlerLocation {
   const relativePath = handler.startsWith("./") ? handler.slice(2) : handler;
   if (isAbsolute(relativePath)) return { kind: "outside", message: `Handler path must be relative: ${handler}` };
   const path = resolve(codeDir, relativePath);
@@ -24,9 +37,9 @@ export function locateHandler(codeDir: string, handler: string): HandlerLocation
   } catch {
     return { kind: "missing" };
   }
-  // Symlinks may point anywhere; only what really lies inside the code directory runs.
-  const realRoot = realpathSync(codeDir);
-  if (!inside(realRoot, realpathSync(path))) {
+  // Symlinks may point anywhere; only what really lies inside the code directory (or a trusted root) runs.
+  const real = realpathSync(path);
+  if (![codeDir, ...trustedRoots].some((root) => inside(realDirectory(root), real))) {
     return { kind: "outside", message: `Handler path escapes the code directory: ${handler}` };
   }
   return { kind: "file", path };

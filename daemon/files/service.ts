@@ -113,7 +113,8 @@ export class FilesService {
         const score = fuzzyScore(query, path);
         if (score > 0) matches.push({ path, score });
       },
-      ".git",
+      // A git source is a link to its checkout.
+      { skip: ".git", followTopLinks: true },
     );
     return matches.sort((a, b) => b.score - a.score || byPath(a, b)).slice(0, Math.min(limit, SEARCH_MAX_LIMIT));
   }
@@ -137,9 +138,15 @@ function byPath(a: { path: string }, b: { path: string }): number {
 
 /**
  * Calls `onFile` with the `/`-separated relative path of every regular file below `dir`.
- * Symlinks are neither reported nor followed (no loops); a directory named `skip` is not entered.
+ * Symlinks are neither reported nor followed (no loops), except links to directories right
+ * in `dir` with `followTopLinks`; a directory named `skip` is not entered.
  */
-async function walk(dir: string, onFile: (path: string, absolute: string) => Promise<void>, skip?: string, prefix = ""): Promise<void> {
+async function walk(
+  dir: string,
+  onFile: (path: string, absolute: string) => Promise<void>,
+  options: { skip?: string; followTopLinks?: boolean } = {},
+  prefix = "",
+): Promise<void> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -149,9 +156,15 @@ async function walk(dir: string, onFile: (path: string, absolute: string) => Pro
   }
   for (const entry of entries) {
     const absolute = join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== skip) await walk(absolute, onFile, skip, `${prefix}${entry.name}/`);
-    else if (entry.isFile()) await onFile(prefix + entry.name, absolute);
+    const followed = options.followTopLinks === true && prefix === "" && entry.isSymbolicLink() && (await isDirectory(absolute));
+    if ((entry.isDirectory() || followed) && entry.name !== options.skip) {
+      await walk(absolute, onFile, { skip: options.skip }, `${prefix}${entry.name}/`);
+    } else if (entry.isFile()) await onFile(prefix + entry.name, absolute);
   }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() === true;
 }
 
 async function makeParents(dir: string): Promise<void> {

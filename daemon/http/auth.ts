@@ -12,9 +12,12 @@ export type AuthVariables = { principal: Principal };
 /** Checks a request must also pass once authenticated as a principal of that kind (CSRF for sessions); they throw to refuse. */
 export type PrincipalGuards = { [K in Principal["kind"]]?: (c: Context) => Promise<void> | void };
 
-/** Paths under /api that answer without credentials: health, and sign-up/sign-in themselves. */
+/**
+ * Paths under /api that answer without credentials: health, sign-up/sign-in themselves, and
+ * source webhooks (their route checks the webhook's own secret).
+ */
 function isPublic(path: string): boolean {
-  return path === "/api/health" || path.startsWith("/api/auth/");
+  return path === "/api/health" || path.startsWith("/api/auth/") || /^\/api\/sources\/[^/]+\/webhook$/.test(path);
 }
 
 /**

@@ -5,6 +5,7 @@ import { DomainError, type RefusalKind } from "../domain-error.js";
 
 export const REFUSAL_STATUS: Record<RefusalKind, ContentfulStatusCode> = {
   invalid: 400,
+  unauthorized: 401,
   forbidden: 403,
   "not-found": 404,
   conflict: 409,

@@ -69,10 +69,11 @@ export function buildManagementApp(deps: ManagementDeps, transport: "socket" | "
 
   const api = new Hono<{ Variables: AuthVariables }>();
   // The limits come first: the CSRF guard may read a form body to find its `_csrf` field.
-  // File uploads have their own limit, files.max-size-bytes, far above the API's default.
+  // File uploads have their own limit, files.max-size-bytes, far above the API's default; a
+  // webhook's body (a push event can be large) is never read.
   api.use(
     except(
-      "/api/sources/:id/files/*",
+      ["/api/sources/:id/files/*", "/api/sources/:id/webhook"],
       dynamicBodyLimit(() => deps.settings.getInteger("api.max-body-bytes")),
     ),
   );

@@ -1,23 +1,31 @@
 import type { ServerLog } from "../runtime/server-log.js";
 import type { SettingsService } from "../settings/service.js";
+import { runAt } from "./run-at.js";
 
-export interface IntervalJobOptions {
+export type IntervalJobOptions = {
   /** Shown in the daemon's log. */
   name: string;
-  /** The setting holding the interval in seconds; a change re-arms the timer at once. */
-  intervalSetting: string;
   /** One run; its result is logged at debug level. A failure is logged and the schedule goes on. */
   run: () => Promise<unknown> | unknown;
   /** Run once right after start (catch-up after downtime) instead of one interval later. */
   runAtStart?: boolean;
-}
+} & (
+  | {
+      /** The setting holding the interval in seconds; a change re-arms the timer at once. */
+      intervalSetting: string;
+    }
+  | {
+      /** The interval in milliseconds, for a schedule that is not a setting's (a git source's sync). */
+      intervalMs: () => number;
+    }
+);
 
 /**
  * A `sequential_interval` schedule (spec: runtime §2): the next run is due one interval after
  * the previous one ended, so runs never overlap, and a failed run only waits for the next one.
  */
 export class IntervalJob {
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private cancelTimer: () => void = () => {};
   private running: Promise<void> | undefined;
   private stopped = false;
   private readonly unsubscribe: () => void;
@@ -27,9 +35,13 @@ export class IntervalJob {
     private readonly settings: SettingsService,
     private readonly log: ServerLog,
   ) {
-    this.unsubscribe = settings.onChange((changed) => {
-      if (changed.has(options.intervalSetting) && this.running === undefined) this.arm();
-    });
+    const setting = "intervalSetting" in options ? options.intervalSetting : undefined;
+    this.unsubscribe =
+      setting === undefined
+        ? () => {}
+        : settings.onChange((changed) => {
+            if (changed.has(setting) && this.running === undefined) this.arm();
+          });
   }
 
   start(): void {
@@ -47,20 +59,24 @@ export class IntervalJob {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe();
-    clearTimeout(this.timer);
+    this.cancelTimer();
     await this.running;
   }
 
-  private arm(delayMs = this.settings.getInteger(this.options.intervalSetting) * 1000): void {
-    clearTimeout(this.timer);
+  private intervalMs(): number {
+    const { options } = this;
+    return "intervalMs" in options ? options.intervalMs() : this.settings.getInteger(options.intervalSetting) * 1000;
+  }
+
+  private arm(delayMs = this.intervalMs()): void {
+    this.cancelTimer();
     if (this.stopped) return;
-    this.timer = setTimeout(() => this.fire(), delayMs);
-    // A schedule alone never keeps the daemon alive.
-    this.timer.unref();
+    // runAt's timer never keeps the daemon alive, and it copes with intervals beyond setTimeout's ~24.8 days.
+    this.cancelTimer = runAt(new Date(Date.now() + delayMs), () => this.fire());
   }
 
   private fire(): void {
-    clearTimeout(this.timer);
+    this.cancelTimer();
     this.running = (async () => {
       try {
         const result = await this.options.run();

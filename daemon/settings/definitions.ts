@@ -16,7 +16,8 @@ const integer = (min: number, max: number): SettingKind => ({ type: "integer", m
 
 /**
  * Every setting of the reference platform, with its default and bounds (spec: settings §1),
- * plus crude's own: `api.max-body-bytes`, `functions.*`, `executor.*`. Values are strings on the wire and on disk.
+ * plus crude's own: `api.max-body-bytes`, `functions.*`, `executor.*`, `sources.allow-insecure-http`.
+ * Values are strings on the wire and on disk.
  */
 export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
   { name: "server.name", default: "Crude Functions", kind: { type: "text" }, description: "Name shown in UI titles" },
@@ -127,6 +128,12 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     default: "512",
     kind: integer(32, 16384),
     description: "Heap limit of one worker thread in MiB; a worker over it is replaced",
+  },
+  {
+    name: "sources.allow-insecure-http",
+    default: "false",
+    kind: { type: "choice", values: ["true", "false"] },
+    description: "Let git sources use plain http:// URLs of any host, not only loopback ones (crude only)",
   },
   {
     name: "job.processor.polling-interval-seconds",

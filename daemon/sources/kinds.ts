@@ -1,9 +1,9 @@
-import type { Source, SourceType } from "../../src/api-types.js";
+import type { Source } from "../../src/api-types.js";
 import { invalid } from "../domain-error.js";
 
 /**
- * What differs between the types of code source. Git sources plug in here: their settings
- * rules, their read-only files and their syncs; the service and the file API ask the kind.
+ * What differs between the types of code source: their settings rules, whether the file API
+ * may write to them, and their syncs. The service and the file API ask the kind.
  */
 export interface SourceKind {
   /** The file API may write to it. */
@@ -12,32 +12,29 @@ export interface SourceKind {
   readonly syncable: boolean;
   /** Checks the typeSettings of a new or updated source (undefined: none given) and answers what to store; throws to refuse. */
   checkTypeSettings(settings: Record<string, unknown> | undefined): Record<string, unknown>;
-  /** Starts a sync and answers its job ID; throws to refuse. */
-  sync(source: Source): Promise<string>;
+  /** A sync asked for by hand: answers its job ID, or null while one is running; throws to refuse. */
+  sync(source: Source): Promise<string | null>;
+  /** A webhook's sync: answers its job ID, or null when it was folded into the running one; throws to refuse. */
+  webhookSync(source: Source): Promise<string | null>;
+  /** The record was created (`before` undefined) or updated; answers whether that started a sync (or queued one). */
+  saved(source: Source, before: Source | undefined): Promise<boolean>;
+  /** The record and its directory are about to be deleted. */
+  removing(source: Source): Promise<void>;
 }
 
-const manual: SourceKind = {
+const notSyncable = (source: Source) => invalid(`Source '${source.name}' is a manual source and cannot be synced`);
+
+export const MANUAL_KIND: SourceKind = {
   editable: true,
   syncable: false,
   // Free-form and not validated, as in the reference.
   checkTypeSettings: (settings) => settings ?? {},
   sync: async (source) => {
-    throw invalid(`Source '${source.name}' is a manual source and cannot be synced`);
+    throw notSyncable(source);
   },
+  webhookSync: async (source) => {
+    throw notSyncable(source);
+  },
+  saved: async () => false,
+  removing: async () => {},
 };
-
-const notYet = () => invalid("Git sources are not supported yet");
-
-/** Known by name so that validation and stored rows stay stable; refused until git syncing arrives. */
-const git: SourceKind = {
-  editable: false,
-  syncable: true,
-  checkTypeSettings: () => {
-    throw notYet();
-  },
-  sync: async () => {
-    throw notYet();
-  },
-};
-
-export const SOURCE_KINDS: Record<SourceType, SourceKind> = { manual, git };

@@ -23,4 +23,10 @@ export const sourcesMigrations: Migration[] = [
         updated_at TEXT NOT NULL
       ) STRICT;`),
   },
+  {
+    version: 12,
+    name: "sources: synced commit",
+    // The commit of the tree a git source serves, for its status and to skip syncs that would change nothing.
+    up: (db) => db.exec("ALTER TABLE sources ADD COLUMN last_sync_commit TEXT"),
+  },
 ];

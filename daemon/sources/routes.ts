@@ -1,5 +1,13 @@
 import { Hono } from "hono";
-import type { Source, SourceStatusBody, SourceSyncBody, SourcesListBody, SourceUpdatedBody, SuccessBody } from "../../src/api-types.js";
+import type {
+  Source,
+  SourceStatusBody,
+  SourceSyncBody,
+  SourceSyncRefusedBody,
+  SourcesListBody,
+  SourceUpdatedBody,
+  SuccessBody,
+} from "../../src/api-types.js";
 import { readJsonObject } from "../http/json-body.js";
 import type { SourcesService } from "./service.js";
 
@@ -23,9 +31,18 @@ export function sourceRoutes(sources: SourcesService) {
   });
   app.post("/:id/sync", async (c) => {
     const jobId = await sources.sync(c.req.param("id"));
+    // The spec's body for this one refusal has `message`, not `error`.
+    if (jobId === null) return c.json({ message: "Sync already in progress" } satisfies SourceSyncRefusedBody, 409);
     return c.json({ message: "Sync triggered", jobId } satisfies SourceSyncBody);
   });
   app.get("/:id/status", async (c) => c.json((await sources.status(c.req.param("id"))) satisfies SourceStatusBody));
+  // Public (see http/auth.ts): the secret is the credential; the body is ignored.
+  app.post("/:id/webhook", async (c) => {
+    const secret = c.req.header("x-webhook-secret") ?? c.req.query("secret") ?? "";
+    const jobId = await sources.webhook(c.req.param("id"), secret);
+    if (jobId === null) return c.json({ message: "Sync skipped (source disabled or already in progress)" } satisfies SourceSyncRefusedBody);
+    return c.json({ message: "Sync triggered", jobId } satisfies SourceSyncBody);
+  });
 
   return app;
 }

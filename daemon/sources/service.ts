@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -6,8 +7,13 @@ import type { Keyring } from "../crypto/keyring.js";
 import { type Db, writeTransaction } from "../db/database.js";
 import { type EncryptedColumn, encryptedColumn } from "../db/encrypted-column.js";
 import { newId } from "../db/ids.js";
-import { conflict, invalid, notFound } from "../domain-error.js";
-import { SOURCE_KINDS, type SourceKind } from "./kinds.js";
+import { conflict, forbidden, invalid, notFound, unauthorized } from "../domain-error.js";
+import type { ServerLog } from "../runtime/server-log.js";
+import type { SettingsService } from "../settings/service.js";
+import { Checkouts } from "./git/checkouts.js";
+import { gitKind } from "./git/kind.js";
+import { GitSyncs } from "./git/syncs.js";
+import { MANUAL_KIND, type SourceKind } from "./kinds.js";
 import {
   checkEnabled,
   checkName,
@@ -19,6 +25,7 @@ import {
   REDACTED,
   splitSensitive,
 } from "./rules.js";
+import { SyncRecords } from "./sync-records.js";
 
 interface SourceRow {
   id: string;
@@ -32,6 +39,7 @@ interface SourceRow {
   last_sync_at: string | null;
   last_sync_started_at: string | null;
   last_sync_error: string | null;
+  last_sync_commit: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -59,18 +67,55 @@ export const sourceSecretColumns = (db: Db): EncryptedColumn[] => [
   encryptedColumn(db, "sources", "webhook_secret"),
 ];
 
+export interface SourcesServiceOptions {
+  db: Db;
+  keyring: Keyring;
+  settings: SettingsService;
+  log: ServerLog;
+  /** `<data>/code`: a source's files are `<code>/<name>`. */
+  codeDir: string;
+  /** `<data>/checkouts`: the trees of git sources, `<code>/<name>` being a link to the one served. */
+  checkoutsDir: string;
+  /** Hears of every source directory removed or replaced, so hot reload drops what it loaded from there. */
+  onChange: (absolutePath: string) => void;
+}
+
 /**
  * Owns `sources` and the source directories `<code>/<name>`. A record and its directory are
- * created together; `onChange` hears of every directory removed, so hot reload drops what it
- * loaded from there.
+ * created together; git sources are synced by the kind's machinery, started and stopped with the daemon.
  */
 export class SourcesService {
-  constructor(
-    private readonly db: Db,
-    private readonly keyring: Keyring,
-    private readonly codeDir: string,
-    private readonly onChange: (absolutePath: string) => void,
-  ) {}
+  private readonly db: Db;
+  private readonly keyring: Keyring;
+  private readonly codeDir: string;
+  private readonly onChange: (absolutePath: string) => void;
+  private readonly syncs: GitSyncs;
+  private readonly kinds: Record<SourceType, SourceKind>;
+
+  constructor(options: SourcesServiceOptions) {
+    this.db = options.db;
+    this.keyring = options.keyring;
+    this.codeDir = options.codeDir;
+    this.onChange = options.onChange;
+    this.syncs = new GitSyncs({
+      records: new SyncRecords(this.db, this.keyring),
+      checkouts: new Checkouts(this.codeDir, options.checkoutsDir),
+      settings: options.settings,
+      log: options.log,
+      onChange: this.onChange,
+    });
+    this.kinds = { manual: MANUAL_KIND, git: gitKind(this.syncs, options.settings) };
+  }
+
+  /** At daemon start: interrupted syncs are reported, leftover checkouts removed, interval syncs resumed. */
+  async start(): Promise<void> {
+    await this.syncs.restore(await this.list());
+  }
+
+  /** At daemon stop, before the database closes: running syncs are cancelled. */
+  async stop(): Promise<void> {
+    await this.syncs.stop();
+  }
 
   /** Sorted by name (case-sensitive, like the names themselves). */
   async list(): Promise<Source[]> {
@@ -98,7 +143,7 @@ export class SourcesService {
   }
 
   kind(source: Pick<Source, "type">): SourceKind {
-    return SOURCE_KINDS[source.type];
+    return this.kinds[source.type];
   }
 
   /** Validates everything, then writes the record and creates the directory together (an existing one is kept). */
@@ -124,12 +169,14 @@ export class SourcesService {
       // Inside the transaction: a directory that cannot be made leaves no record behind.
       makeDirectory(dir, name);
     });
+    await this.kind({ type }).saved(await this.get(id), undefined);
     return this.get(id);
   }
 
   /** Replaces typeSettings and syncSettings as whole objects, as the reference does. */
   async update(id: string, input: SourceChanges): Promise<{ source: Source; syncTriggered: boolean }> {
     const row = this.requireRow(id, "Source not found");
+    const before = toSource(row);
     const kind = this.kind(row);
     const typeSettings =
       input.typeSettings === undefined
@@ -151,33 +198,52 @@ export class SourcesService {
         new Date().toISOString(),
         id,
       );
-    return { source: await this.get(id), syncTriggered: false };
+    const syncTriggered = await kind.saved(await this.get(id), before);
+    return { source: await this.get(id), syncTriggered };
   }
 
-  /** Removes the directory (what cannot be removed stays, as in the reference), then the record. */
+  /** Stops its syncs, removes the directory (what cannot be removed stays, as in the reference), then the record. */
   async delete(id: string): Promise<void> {
     const source = toSource(this.requireRow(id, `Code source '${id}' not found`));
+    await this.kind(source).removing(source);
     const dir = this.directory(source);
     await rm(dir, { recursive: true, force: true }).catch(() => {});
     this.db.prepare("DELETE FROM sources WHERE id = ?").run(id);
     this.onChange(dir);
   }
 
-  async sync(id: string): Promise<string> {
+  /** A sync asked for by hand: its job ID, or null while one is running. */
+  async sync(id: string): Promise<string | null> {
     const source = toSource(this.requireRow(id, `Code source '${id}' not found`));
     return this.kind(source).sync(source);
   }
 
+  /**
+   * `POST /api/sources/:id/webhook`, checked in the spec's order. Answers the job ID, or null
+   * when the sync is skipped (source disabled, or a sync running: that one is then followed by one more).
+   */
+  async webhook(id: string, givenSecret: string): Promise<string | null> {
+    const row = this.requireRow(id, `Code source '${id}' not found`);
+    const source = toSource(row);
+    if (source.syncSettings.webhookEnabled !== true) throw forbidden("Webhooks disabled for this source");
+    if (row.webhook_secret !== null && !sameSecret(this.keyring.decrypt(row.webhook_secret), givenSecret)) {
+      throw unauthorized("Invalid webhook secret");
+    }
+    if (!source.enabled) return null;
+    return this.kind(source).webhookSync(source);
+  }
+
   async status(id: string): Promise<SourceStatusBody> {
-    const source = await this.get(id);
-    const kind = this.kind(source);
+    const row = this.requireRow(id, "Source not found");
+    const kind = this.kind(row);
     return {
       isSyncable: kind.syncable,
       isEditable: kind.editable,
-      lastSyncAt: source.lastSyncAt,
-      lastSyncStartedAt: source.lastSyncStartedAt,
-      lastSyncError: source.lastSyncError,
-      isSyncing: source.lastSyncStartedAt !== null,
+      lastSyncAt: row.last_sync_at,
+      lastSyncStartedAt: row.last_sync_started_at,
+      lastSyncError: row.last_sync_error,
+      isSyncing: row.last_sync_started_at !== null,
+      commit: row.last_sync_commit,
     };
   }
 
@@ -198,6 +264,12 @@ export class SourcesService {
   private seal(rest: Record<string, unknown>, sensitive: string | null): SealedSettings {
     return { json: JSON.stringify(rest), sealed: sensitive === null ? null : this.keyring.encrypt(sensitive) };
   }
+}
+
+/** Constant-time whatever the lengths: both sides are hashed to the same size first. */
+function sameSecret(expected: string, given: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
+  return timingSafeEqual(digest(expected), digest(given));
 }
 
 function makeDirectory(dir: string, name: string): void {

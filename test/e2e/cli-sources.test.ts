@@ -46,6 +46,7 @@ describe("crude sources", () => {
       lastSyncStartedAt: null,
       lastSyncError: null,
       isSyncing: false,
+      commit: null,
     });
     const disabled = JSON.parse((await crude(["sources", "update", "app", "--disable", "--json"])).stdout);
     expect(disabled).toMatchObject({ id, enabled: false, syncTriggered: false });
@@ -75,7 +76,11 @@ describe("crude sources", () => {
         "crude: Source name must be 1-64 chars, alphanumeric with hyphens/underscores, starting with alphanumeric\n",
       ],
       [["sources", "create", "app"], 1, "crude: Code source 'app' already exists\n"],
-      [["sources", "create", "repo", "--type", "git"], 1, "crude: Git sources are not supported yet\n"],
+      [
+        ["sources", "create", "repo", "--git", "git@github.com:acme/functions.git"],
+        1,
+        "crude: SSH URLs are not supported. Use the https:// URL of the repository, with typeSettings.authToken for a private one\n",
+      ],
       [["sources", "create", "x", "--type", "svn"], 1, "crude: Invalid source type: svn. Must be 'manual' or 'git'\n"],
       [["sources", "get", "ghost"], 1, "crude: no source 'ghost'\n  list them with: crude sources list\n"],
       [["sources", "update", "app"], 2, "crude: nothing to change: give --enable or --disable\n"],

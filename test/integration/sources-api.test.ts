@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Source, SourceStatusBody, SourcesListBody, SourceUpdatedBody } from "../../src/api-types.js";
 import { dataFiles } from "../../src/paths.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { idle } from "../helpers/git-sources.js";
 import { rawRequest } from "../helpers/raw-request.js";
 import { refusal } from "../helpers/refusal.js";
 
@@ -16,15 +17,15 @@ async function snapshot(t: TestDaemon) {
   return { sources: await t.socket.get<SourcesListBody>("/api/sources"), code: existsSync(code) ? readdirSync(code).sort() : [] };
 }
 
-/** A git source as a later crude will store it: this one can only create manual sources. */
-function insertGitSource(t: TestDaemon, name: string): string {
+/** A git source stored as given, past the API's checks (as an older crude or the reference may have stored it). */
+function insertGitSource(t: TestDaemon, name: string, typeSettings: string): string {
   const db = new Database(dataFiles(t.dataDir).database);
   try {
     const now = new Date().toISOString();
     db.prepare(
       `INSERT INTO sources (id, name, type, type_settings, sync_settings, enabled, last_sync_at, created_at, updated_at)
-       VALUES (?, ?, 'git', '{"url":"https://example.com/r.git"}', '{}', 1, ?, ?, ?)`,
-    ).run(`git${name}`, name, now, now, now);
+       VALUES (?, ?, 'git', ?, '{}', 1, ?, ?, ?)`,
+    ).run(`git${name}`, name, typeSettings, now, now, now);
   } finally {
     db.close();
   }
@@ -114,8 +115,7 @@ describe("code sources API", () => {
         "syncSettings.webhookSecret exceeds 16384 bytes",
       ],
       [{ name: "x", type: "manual", enabled: "yes" }, 400, "enabled must be a boolean"],
-      [{ name: "x", type: "git", typeSettings: { url: "https://example.com/r.git" } }, 400, "Git sources are not supported yet"],
-      [{ name: "x", type: "git" }, 400, "Git sources are not supported yet"],
+      [{ name: "x", type: "git" }, 400, "Git source: url is required"],
       [{ name: "taken", type: "manual" }, 409, "Code source 'taken' already exists"],
       [[], 400, "Request body must be a JSON object"],
     ];
@@ -266,27 +266,22 @@ describe("code sources API", () => {
       lastSyncStartedAt: null,
       lastSyncError: null,
       isSyncing: false,
+      commit: null,
     });
     expect(await t.socket.get(`/api/sources/${source.id}`)).toEqual(source);
   });
 
-  it("reports a stored git source as syncable and read-only, and refuses to sync it until git arrives", async () => {
+  it("reports a git source as syncable and read-only, and records a sync of one stored without a url as failed", async () => {
     const t = await startTestDaemon();
-    const id = insertGitSource(t, "repo");
+    const id = insertGitSource(t, "repo", "{}");
     const status = await t.socket.get<SourceStatusBody>(`/api/sources/${id}/status`);
-    expect(status).toMatchObject({ isSyncable: true, isEditable: false, lastSyncError: null, isSyncing: false });
+    expect(status).toMatchObject({ isSyncable: true, isEditable: false, lastSyncError: null, isSyncing: false, commit: null });
     expect(status.lastSyncAt).toMatch(/Z$/);
-    expect(await refusal(t.socket.post(`/api/sources/${id}/sync`))).toEqual({
-      status: 400,
-      body: { error: "Git sources are not supported yet" },
-    });
-    expect(await refusal(t.socket.put(`/api/sources/${id}`, { body: { typeSettings: { url: "https://x" } } }))).toEqual({
-      status: 400,
-      body: { error: "Git sources are not supported yet" },
-    });
+    expect(await t.socket.post(`/api/sources/${id}/sync`)).toMatchObject({ message: "Sync triggered" });
+    expect(await idle(t, id)).toMatchObject({ lastSyncError: "Git source: url is required", lastSyncAt: status.lastSyncAt });
     expect(await t.socket.put<SourceUpdatedBody>(`/api/sources/${id}`, { body: { enabled: false } })).toMatchObject({
       enabled: false,
-      typeSettings: { url: "https://example.com/r.git" },
+      typeSettings: {},
       syncTriggered: false,
     });
   });

@@ -24,8 +24,12 @@ describe("log lines", () => {
   });
 
   it("keeps router event details out, except the reason of a refusal", () => {
-    expect(message({ level: "exec_start", message: "GET /run/x", args: '{"origin":"","keyGroup":"","contentLength":"0"}' })).toBe("GET /run/x");
-    expect(message({ level: "exec_reject", message: "GET /run/x", args: '{"reason":"invalid_api_key"}' })).toBe("GET /run/x (invalid_api_key)");
+    expect(message({ level: "exec_start", message: "GET /run/x", args: '{"origin":"","keyGroup":"","contentLength":"0"}' })).toBe(
+      "GET /run/x",
+    );
+    expect(message({ level: "exec_reject", message: "GET /run/x", args: '{"reason":"invalid_api_key"}' })).toBe(
+      "GET /run/x (invalid_api_key)",
+    );
   });
 
   it("names router events by what happened and marks entries without a function", () => {

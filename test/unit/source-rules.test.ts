@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SOURCE_KINDS } from "../../daemon/sources/kinds.js";
+import { MANUAL_KIND } from "../../daemon/sources/kinds.js";
 import { checkName, checkSyncSettings, checkType, splitSensitive } from "../../daemon/sources/rules.js";
 
 describe("source rules", () => {
@@ -45,11 +45,9 @@ describe("source rules", () => {
     );
   });
 
-  it("lets manual sources be edited but not synced; git is known but not supported yet", () => {
-    expect(SOURCE_KINDS.manual).toMatchObject({ editable: true, syncable: false });
-    expect(SOURCE_KINDS.manual.checkTypeSettings(undefined)).toEqual({});
-    expect(SOURCE_KINDS.manual.checkTypeSettings({ anything: [1] })).toEqual({ anything: [1] });
-    expect(SOURCE_KINDS.git).toMatchObject({ editable: false, syncable: true });
-    expect(() => SOURCE_KINDS.git.checkTypeSettings(undefined)).toThrow("Git sources are not supported yet");
+  it("lets manual sources be edited but not synced, and takes their typeSettings as they are", () => {
+    expect(MANUAL_KIND).toMatchObject({ editable: true, syncable: false });
+    expect(MANUAL_KIND.checkTypeSettings(undefined)).toEqual({});
+    expect(MANUAL_KIND.checkTypeSettings({ anything: [1] })).toEqual({ anything: [1] });
   });
 });
