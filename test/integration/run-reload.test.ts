@@ -58,12 +58,14 @@ describe("hot reload and imports", () => {
     await createFunction(daemon(), { name: "busy", handler: "reload/busy.ts", route: "/busy" });
     const seen = new Set<string>();
     const statuses: number[] = [];
+    const failures = new Set<string>();
     let stop = false;
     const client = async () => {
       while (!stop) {
         const { status, text } = await get("/busy");
         statuses.push(status);
         seen.add(text);
+        if (status !== 200) failures.add(`${status} ${text}`);
       }
     };
     const clients = Array.from({ length: 8 }, client);
@@ -78,7 +80,7 @@ describe("hot reload and imports", () => {
       await Promise.all(clients);
     }
     expect(statuses.length).toBeGreaterThan(50);
-    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    expect(statuses.filter((status) => status !== 200), [...failures].join("\n")).toEqual([]);
   });
 
   it("imports a package from a node_modules folder of the source, and node: builtins", async () => {
