@@ -1,3 +1,4 @@
+import type { Source } from "../src/api-types.js";
 import { parseDuration } from "../src/duration.js";
 import { UsageError } from "../src/errors.js";
 import type { Io } from "./io.js";
@@ -33,32 +34,76 @@ const FLAG_NAME: Record<(typeof GIT_ONLY)[number], string> = {
   webhookSecret: "--webhook-secret",
 };
 
-/**
- * The `typeSettings` and `syncSettings` of a new git source, or undefined for a manual one. The
- * token comes from a file (or `-`, standard input), never from an argument that shell history
- * and `ps` would keep.
- */
-export async function gitSourceSettings(io: Io, type: string, flags: GitSourceFlags): Promise<Record<string, unknown> | undefined> {
-  if (flags.git === undefined) {
-    if (type === "git") throw new UsageError("a git source needs its repository: --git URL");
-    const stray = GIT_ONLY.find((name) => flags[name] !== undefined);
-    if (stray) throw new UsageError(`${FLAG_NAME[stray]} is for git sources: give the repository with --git URL`);
-    return undefined;
-  }
-  if (type !== "git" && type !== "manual") throw new UsageError(`--git makes a git source; --type ${type} contradicts it`);
+/** The ref flag given, if any; more than one is a usage error. */
+function refFlag(flags: GitSourceFlags): "branch" | "tag" | "commit" | undefined {
   const refs = (["branch", "tag", "commit"] as const).filter((name) => flags[name] !== undefined);
   if (refs.length > 1)
     throw new UsageError(`give one of --branch, --tag and --commit, not ${refs.map((name) => `--${name}`).join(" and ")}`);
-  const typeSettings: Record<string, unknown> = { url: flags.git };
-  for (const ref of refs) typeSettings[ref] = flags[ref];
-  if (flags.tokenFromFile !== undefined) {
-    const token = flags.tokenFromFile === "-" ? await readStdin(io) : readValueFile(flags.tokenFromFile);
-    if (token === "") throw new UsageError(`the token file ${flags.tokenFromFile} is empty`);
-    typeSettings.authToken = token;
+  return refs[0];
+}
+
+/** The token comes from a file (or `-`, standard input), never from an argument that shell history and `ps` would keep. */
+async function readToken(io: Io, file: string): Promise<string> {
+  const token = file === "-" ? await readStdin(io) : readValueFile(file);
+  if (token === "") throw new UsageError(`the token file ${file} is empty`);
+  return token;
+}
+
+/** Applies the flags to `typeSettings` and `syncSettings` (changed in place); answers which of them changed. */
+async function applyGitFlags(io: Io, flags: GitSourceFlags, typeSettings: Record<string, unknown>, syncSettings: Record<string, unknown>) {
+  const ref = refFlag(flags);
+  if (flags.git !== undefined) typeSettings.url = flags.git;
+  if (ref !== undefined) {
+    for (const name of ["branch", "tag", "commit"]) delete typeSettings[name];
+    typeSettings[ref] = flags[ref];
   }
-  const syncSettings: Record<string, unknown> = {};
+  if (flags.tokenFromFile !== undefined) typeSettings.authToken = await readToken(io, flags.tokenFromFile);
   if (flags.interval !== undefined) syncSettings.intervalSeconds = flags.interval;
-  if (flags.webhook || flags.webhookSecret !== undefined) syncSettings.webhookEnabled = true;
-  if (flags.webhookSecret !== undefined) syncSettings.webhookSecret = flags.webhookSecret;
+  if (flags.webhook !== undefined) syncSettings.webhookEnabled = flags.webhook;
+  if (flags.webhookSecret !== undefined) {
+    syncSettings.webhookSecret = flags.webhookSecret;
+    if (flags.webhook === undefined) syncSettings.webhookEnabled = true;
+  }
+  return {
+    typeChanged: flags.git !== undefined || ref !== undefined || flags.tokenFromFile !== undefined,
+    syncChanged: flags.interval !== undefined || flags.webhook !== undefined || flags.webhookSecret !== undefined,
+  };
+}
+
+/** The first git flag given, for "… is for git sources" errors. */
+function strayGitFlag(flags: GitSourceFlags): string | undefined {
+  const stray = GIT_ONLY.find((name) => flags[name] !== undefined);
+  return stray && FLAG_NAME[stray];
+}
+
+/** The `type`, `typeSettings` and `syncSettings` of a new git source, or undefined for a manual one. */
+export async function gitSourceSettings(io: Io, type: string, flags: GitSourceFlags): Promise<Record<string, unknown> | undefined> {
+  if (flags.git === undefined) {
+    if (type === "git") throw new UsageError("a git source needs its repository: --git URL");
+    const stray = strayGitFlag(flags);
+    if (stray) throw new UsageError(`${stray} is for git sources: give the repository with --git URL`);
+    return undefined;
+  }
+  if (type !== "git" && type !== "manual") throw new UsageError(`--git makes a git source; --type ${type} contradicts it`);
+  const typeSettings: Record<string, unknown> = {};
+  const syncSettings: Record<string, unknown> = {};
+  await applyGitFlags(io, flags, typeSettings, syncSettings);
   return { type: "git", typeSettings, syncSettings };
+}
+
+/**
+ * The settings of an existing source with the flags applied, for PUT (which replaces each
+ * settings object whole): the stored token and webhook secret are sent back as the
+ * `***REDACTED***` a read shows, which the daemon takes as "keep".
+ */
+export async function gitSettingsChanges(io: Io, source: Source, flags: GitSourceFlags): Promise<Record<string, unknown>> {
+  const stray = strayGitFlag(flags) ?? (flags.git !== undefined ? "--git" : undefined);
+  if (source.type !== "git") {
+    if (stray) throw new UsageError(`${stray} is for git sources; '${source.name}' is a ${source.type} source`);
+    return {};
+  }
+  const typeSettings = { ...source.typeSettings };
+  const syncSettings: Record<string, unknown> = { ...source.syncSettings };
+  const { typeChanged, syncChanged } = await applyGitFlags(io, flags, typeSettings, syncSettings);
+  return { ...(typeChanged && { typeSettings }), ...(syncChanged && { syncSettings }) };
 }

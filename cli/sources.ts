@@ -3,7 +3,7 @@ import type { Source, SourceStatusBody, SourceSyncBody, SourcesListBody, SourceU
 import { ApiError, UsageError } from "../src/errors.js";
 import { action, examples } from "./action.js";
 import type { Io } from "./io.js";
-import { type GitSourceFlags, gitSourceSettings, parseIntervalFlag } from "./source-git.js";
+import { type GitSourceFlags, gitSettingsChanges, gitSourceSettings, parseIntervalFlag } from "./source-git.js";
 import { findSource } from "./source-lookup.js";
 import { registerPush } from "./source-push.js";
 import { syncedMessage, waitForSync } from "./source-sync.js";
@@ -117,22 +117,42 @@ are read-only through crude (edit the repository and push instead).\n`,
 
   sources
     .command("update")
-    .description("Enable or disable a code source")
+    .description("Enable or disable a code source, or change what a git source checks out and when it syncs")
     .argument("<source>", "source name or ID")
     .option("--enable", "enable it")
     .option("--disable", "disable it (stops syncing only; its handlers still run and its files stay editable)")
-    .addHelpText("after", examples("crude sources update my-api --disable", "crude sources update my-api --enable"))
+    .option("--git <url>", "another repository URL (git sources)")
+    .option("--branch <branch>", "check out this branch (git sources)")
+    .option("--tag <tag>", "check out this tag (git sources)")
+    .option("--commit <sha>", "check out this commit (git sources)")
+    .option("--token-from-file <file>", "a new access token, read from a file (- for standard input)")
+    .option("--interval <duration>", "pull every so often, e.g. 30s, 5m, 1h; 0 turns it off", parseIntervalFlag)
+    .option("--webhook", "let the webhook start syncs")
+    .option("--no-webhook", "refuse webhook calls (403)")
+    .option("--webhook-secret <secret>", "a new secret for webhook calls; implies --webhook")
+    .addHelpText(
+      "after",
+      `${examples(
+        "crude sources update my-api --disable",
+        "crude sources update app --branch release",
+        "crude sources update app --interval 0 --no-webhook",
+      )}
+The stored token and webhook secret are kept unless new ones are given. A changed repository
+or ref starts a sync at once.\n`,
+    )
     .action(
-      action(io, async (ctx, nameOrId: string, options: { enable?: boolean; disable?: boolean }) => {
+      action(io, async (ctx, nameOrId: string, options: GitSourceFlags & { enable?: boolean; disable?: boolean }) => {
         if (options.enable && options.disable) throw new UsageError("give --enable or --disable, not both");
-        if (!options.enable && !options.disable) throw new UsageError("nothing to change: give --enable or --disable");
         const client = await ctx.client();
-        const source = await findSource(client, nameOrId);
-        const body = await client.put<SourceUpdatedBody>(`/api/sources/${encodeURIComponent(source.id)}`, {
-          body: { enabled: options.enable === true },
-        });
+        const source = await client.get<Source>(`/api/sources/${encodeURIComponent((await findSource(client, nameOrId)).id)}`);
+        const changes: Record<string, unknown> = await gitSettingsChanges(ctx.io, source, options);
+        if (options.enable || options.disable) changes.enabled = options.enable === true;
+        if (Object.keys(changes).length === 0)
+          throw new UsageError("nothing to change: give --enable, --disable or a git source's settings (see --help)");
+        const body = await client.put<SourceUpdatedBody>(`/api/sources/${encodeURIComponent(source.id)}`, { body: changes });
         if (ctx.json) return ctx.printJson(body);
-        ctx.confirm(source.id, `${body.enabled ? "Enabled" : "Disabled"} source '${source.name}'.`);
+        const what = changes.enabled === undefined ? "Updated" : body.enabled ? "Enabled" : "Disabled";
+        ctx.confirm(source.id, `${what} source '${source.name}'.${body.syncTriggered ? " A sync started." : ""}`);
       }),
     );
 

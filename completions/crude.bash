@@ -95,6 +95,13 @@ _crude() {
       'crude sources create --token-from-file'|'crude sources create '*' --token-from-file') value='file' ;;
       'crude sources create --interval'|'crude sources create '*' --interval') value='duration' ;;
       'crude sources create --webhook-secret'|'crude sources create '*' --webhook-secret') value='secret' ;;
+      'crude sources update --git'|'crude sources update '*' --git') value='url' ;;
+      'crude sources update --branch'|'crude sources update '*' --branch') value='branch' ;;
+      'crude sources update --tag'|'crude sources update '*' --tag') value='tag' ;;
+      'crude sources update --commit'|'crude sources update '*' --commit') value='sha' ;;
+      'crude sources update --token-from-file'|'crude sources update '*' --token-from-file') value='file' ;;
+      'crude sources update --interval'|'crude sources update '*' --interval') value='duration' ;;
+      'crude sources update --webhook-secret'|'crude sources update '*' --webhook-secret') value='secret' ;;
       'crude files list'|'crude files ls') node='crude files list' ;;
       'crude files get') node='crude files get' ;;
       'crude files put') node='crude files put' ;;
@@ -179,7 +186,7 @@ _crude() {
     [[ "$node " == 'crude functions update '* ]] && candidates+=' --name --handler --route --methods --description --keys --cors-origin --cors-credentials --cors-max-age --cors-allow-headers --cors-expose-headers --timeout --no-keys --no-cors --no-cors-credentials --no-timeout'
     [[ "$node " == 'crude functions invoke '* ]] && candidates+=' --method --param --path --query --header --data --key --include --function-url'
     [[ "$node " == 'crude sources create '* ]] && candidates+=' --type --git --branch --tag --commit --token-from-file --interval --webhook --webhook-secret --wait --disabled'
-    [[ "$node " == 'crude sources update '* ]] && candidates+=' --enable --disable'
+    [[ "$node " == 'crude sources update '* ]] && candidates+=' --enable --disable --git --branch --tag --commit --token-from-file --interval --webhook --no-webhook --webhook-secret'
     [[ "$node " == 'crude sources sync '* ]] && candidates+=' --wait'
     [[ "$node " == 'crude sources push '* ]] && candidates+=' --dry-run --watch'
     [[ "$node " == 'crude keys groups create '* ]] && candidates+=' --description'

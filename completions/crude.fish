@@ -184,6 +184,20 @@ function __crude_node --description 'Print the crude command the words before th
                 set value 1
             case 'crude sources create --webhook-secret' 'crude sources create * --webhook-secret'
                 set value 1
+            case 'crude sources update --git' 'crude sources update * --git'
+                set value 1
+            case 'crude sources update --branch' 'crude sources update * --branch'
+                set value 1
+            case 'crude sources update --tag' 'crude sources update * --tag'
+                set value 1
+            case 'crude sources update --commit' 'crude sources update * --commit'
+                set value 1
+            case 'crude sources update --token-from-file' 'crude sources update * --token-from-file'
+                set value 1
+            case 'crude sources update --interval' 'crude sources update * --interval'
+                set value 1
+            case 'crude sources update --webhook-secret' 'crude sources update * --webhook-secret'
+                set value 1
             case 'crude files list' 'crude files ls'
                 set node 'crude files list'
             case 'crude files get'
@@ -368,7 +382,7 @@ complete -c crude -n '__crude_at crude functions' -a 'invoke' -d 'Call a functio
 complete -c crude -n '__crude_at crude sources' -a 'list' -d 'List code sources'
 complete -c crude -n '__crude_at crude sources' -a 'get' -d 'Show one code source'
 complete -c crude -n '__crude_at crude sources' -a 'create' -d 'Create a code source: a directory of files, or a checkout of a git repository'
-complete -c crude -n '__crude_at crude sources' -a 'update' -d 'Enable or disable a code source'
+complete -c crude -n '__crude_at crude sources' -a 'update' -d 'Enable or disable a code source, or change what a git source checks out and when it syncs'
 complete -c crude -n '__crude_at crude sources' -a 'delete' -d 'Delete a code source and every file in its directory'
 complete -c crude -n '__crude_at crude sources' -a 'sync' -d 'Pull a git source now (manual sources have nothing to pull)'
 complete -c crude -n '__crude_at crude sources' -a 'status' -d 'Show whether a source syncs, is being synced, and its files are editable'
@@ -471,6 +485,15 @@ complete -c crude -n '__crude_in crude sources create' -l wait -d 'wait for the 
 complete -c crude -n '__crude_in crude sources create' -l disabled -d 'create it disabled (stops syncing only; its handlers still run)'
 complete -c crude -n '__crude_in crude sources update' -l enable -d 'enable it'
 complete -c crude -n '__crude_in crude sources update' -l disable -d 'disable it (stops syncing only; its handlers still run and its files stay editable)'
+complete -c crude -n '__crude_in crude sources update' -l git -x -d 'another repository URL (git sources)'
+complete -c crude -n '__crude_in crude sources update' -l branch -x -d 'check out this branch (git sources)'
+complete -c crude -n '__crude_in crude sources update' -l tag -x -d 'check out this tag (git sources)'
+complete -c crude -n '__crude_in crude sources update' -l commit -x -d 'check out this commit (git sources)'
+complete -c crude -n '__crude_in crude sources update' -l token-from-file -x -d 'a new access token, read from a file (- for standard input)'
+complete -c crude -n '__crude_in crude sources update' -l interval -x -d 'pull every so often, e.g. 30s, 5m, 1h; 0 turns it off'
+complete -c crude -n '__crude_in crude sources update' -l webhook -d 'let the webhook start syncs'
+complete -c crude -n '__crude_in crude sources update' -l no-webhook -d 'refuse webhook calls (403)'
+complete -c crude -n '__crude_in crude sources update' -l webhook-secret -x -d 'a new secret for webhook calls; implies --webhook'
 complete -c crude -n '__crude_in crude sources sync' -l wait -d 'wait until it has finished; exit 1 if it failed'
 complete -c crude -n '__crude_in crude sources push' -l dry-run -d 'print what would change, change nothing'
 complete -c crude -n '__crude_in crude sources push' -s w -l watch -d 'after pushing, keep pushing every change until interrupted (Ctrl-C)'

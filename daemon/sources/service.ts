@@ -181,8 +181,9 @@ export class SourcesService {
     const typeSettings =
       input.typeSettings === undefined
         ? undefined
-        : this.sealTypeSettings(kind.checkTypeSettings(checkObject(input.typeSettings, "typeSettings")));
-    const syncSettings = input.syncSettings === undefined ? undefined : this.sealSyncSettings(checkSyncSettings(input.syncSettings) ?? {});
+        : this.sealTypeSettings(kind.checkTypeSettings(checkObject(input.typeSettings, "typeSettings")), row);
+    const syncSettings =
+      input.syncSettings === undefined ? undefined : this.sealSyncSettings(checkSyncSettings(input.syncSettings) ?? {}, row.webhook_secret);
     const enabled = checkEnabled(input.enabled);
     this.db
       .prepare(
@@ -253,16 +254,36 @@ export class SourcesService {
     return row;
   }
 
-  private sealTypeSettings(settings: Record<string, unknown>): SealedSettings {
-    return this.seal(...splitSensitive(settings, "authToken", "typeSettings.authToken"));
+  /**
+   * `stored`: the row being updated. Its token is kept when the new settings carry the
+   * placeholder a read shows (so settings can be read, changed and sent back), but not for
+   * another host: that would hand the token to a server it was never meant for.
+   */
+  private sealTypeSettings(settings: Record<string, unknown>, stored?: SourceRow): SealedSettings {
+    const [rest, token] = splitSensitive(settings, "authToken", "typeSettings.authToken");
+    if (token !== REDACTED) return this.seal(rest, token, null);
+    if (stored && stored.auth_token !== null && originOf(rest.url) !== originOf(JSON.parse(stored.type_settings).url)) {
+      throw invalid("typeSettings.authToken: give the token again (not ***REDACTED***) when the repository moves to another host");
+    }
+    return this.seal(rest, token, stored?.auth_token ?? null);
   }
 
-  private sealSyncSettings(settings: SyncSettings): SealedSettings {
-    return this.seal(...splitSensitive({ ...settings }, "webhookSecret", "syncSettings.webhookSecret"));
+  private sealSyncSettings(settings: SyncSettings, stored: string | null = null): SealedSettings {
+    return this.seal(...splitSensitive({ ...settings }, "webhookSecret", "syncSettings.webhookSecret"), stored);
   }
 
-  private seal(rest: Record<string, unknown>, sensitive: string | null): SealedSettings {
+  /** The placeholder `***REDACTED***` stands for the value already stored (`stored`, sealed), none on create. */
+  private seal(rest: Record<string, unknown>, sensitive: string | null, stored: string | null): SealedSettings {
+    if (sensitive === REDACTED) return { json: JSON.stringify(rest), sealed: stored };
     return { json: JSON.stringify(rest), sealed: sensitive === null ? null : this.keyring.encrypt(sensitive) };
+  }
+}
+
+function originOf(url: unknown): string | undefined {
+  try {
+    return typeof url === "string" ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -66,6 +66,41 @@ describe("crude sources with git", () => {
     expect(again.code).toBe(1);
   });
 
+  it("updates what a git source checks out and when, keeping its token", async () => {
+    const { crude } = await daemonWithCli();
+    const remote = await startGitRemote({ token: "tok-kept-789" });
+    await remote.createRepo("app", { "hello.ts": handler("main") });
+    const release = await remote.push("app", { "hello.ts": handler("release") }, { branch: "release" });
+    const tokenFile = join(tempDir(), "token");
+    writeFileSync(tokenFile, "tok-kept-789");
+    expect((await crude(["sources", "create", "app", "--git", remote.url("app"), "--token-from-file", tokenFile, "--wait"])).code).toBe(0);
+    expect((await crude(["functions", "create", "--name", "hello", "--handler", "app/hello.ts", "--route", "/hello"])).code).toBe(0);
+    expect((await crude(["functions", "invoke", "hello"])).stdout).toBe("main");
+
+    // The PUT carries the stored token as the placeholder a read shows: it is kept.
+    expect(await crude(["sources", "update", "app", "--branch", "release", "--interval", "1h", "--webhook-secret", "hook"])).toMatchObject({
+      code: 0,
+      stdout: "Updated source 'app'. A sync started.\n",
+    });
+    expect((await crude(["sources", "sync", "app", "--wait"])).stdout).toMatch(`Synced 'app' to ${release.commit.slice(0, 7)}`);
+    expect((await crude(["functions", "invoke", "hello"])).stdout).toBe("release");
+    const source = JSON.parse((await crude(["sources", "get", "app", "--json"])).stdout);
+    expect(source.typeSettings).toEqual({ url: remote.url("app"), branch: "release", authToken: "***REDACTED***" });
+    expect(source.syncSettings).toEqual({ intervalSeconds: 3600, webhookEnabled: true, webhookSecret: "***REDACTED***" });
+
+    const moved = await crude(["sources", "update", "app", "--git", "https://elsewhere.example/app.git"]);
+    expect(moved).toMatchObject({
+      code: 1,
+      stderr: "crude: typeSettings.authToken: give the token again (not ***REDACTED***) when the repository moves to another host\n",
+    });
+    expect((await crude(["sources", "update", "app", "--no-webhook", "--interval", "0"])).code).toBe(0);
+    expect(JSON.parse((await crude(["sources", "get", "app", "--json"])).stdout).syncSettings).toEqual({
+      intervalSeconds: 0,
+      webhookEnabled: false,
+      webhookSecret: "***REDACTED***",
+    });
+  });
+
   it("refuses contradictory or incomplete flags before asking the daemon", async () => {
     const { crude } = await daemonWithCli();
     expect((await crude(["sources", "create", "m"])).code).toBe(0);

@@ -83,7 +83,8 @@ describe("crude sources", () => {
       ],
       [["sources", "create", "x", "--type", "svn"], 1, "crude: Invalid source type: svn. Must be 'manual' or 'git'\n"],
       [["sources", "get", "ghost"], 1, "crude: no source 'ghost'\n  list them with: crude sources list\n"],
-      [["sources", "update", "app"], 2, "crude: nothing to change: give --enable or --disable\n"],
+      [["sources", "update", "app"], 2, "crude: nothing to change: give --enable, --disable or a git source's settings (see --help)\n"],
+      [["sources", "update", "app", "--branch", "dev"], 2, "crude: --branch is for git sources; 'app' is a manual source\n"],
       [["sources", "update", "app", "--enable", "--disable"], 2, "crude: give --enable or --disable, not both\n"],
       [["sources", "delete"], 2, "crude: missing required argument 'source'\n"],
     ];
