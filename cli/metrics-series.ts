@@ -1,4 +1,5 @@
 import type { MetricsPoint, MetricsResolution } from "../src/api-types.js";
+import { PERIOD_MS } from "../src/metrics-window.js";
 
 /** Executions in one stretch of time from `start`; `avgMs` means nothing when `count` is 0. */
 export interface Bucket {
@@ -7,8 +8,6 @@ export interface Bucket {
   avgMs: number;
   maxMs: number;
 }
-
-const PERIOD_MS: Record<MetricsResolution, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
 
 /** Several buckets as one: counts add, the average is weighted by count, the max is the largest. */
 function combine(buckets: readonly Bucket[]): Bucket {

@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import type { ApiClient } from "../src/api-client.js";
 import type { MetricsBody, MetricsResolution, SettingBody } from "../src/api-types.js";
+import { windowPeriods } from "../src/metrics-window.js";
 import { action, examples } from "./action.js";
 import { findFunction } from "./function-lookup.js";
 import type { Io } from "./io.js";
@@ -49,7 +50,7 @@ API's answer: {"data": {"metrics": [...], "functionId", "resolution", "summary"}
         ctx.outLines(
           renderMetrics(body, {
             name: fn?.name,
-            periods: await windowPeriods(client, flags.resolution),
+            periods: await periodsOf(client, flags.resolution),
             now,
             columns: (ctx.io.stdout.isTTY && ctx.io.stdout.columns) || DEFAULT_COLUMNS,
             style: ctx.style,
@@ -60,8 +61,9 @@ API's answer: {"data": {"metrics": [...], "functionId", "resolution", "summary"}
 }
 
 /** How many periods the daemon's window spans; the days window is as long as metrics are kept. */
-async function windowPeriods(client: ApiClient, resolution: MetricsResolution): Promise<number> {
-  if (resolution !== "days") return resolution === "minutes" ? 60 : 24;
-  const { setting } = await client.get<SettingBody>("/api/settings/metrics.retention-days");
-  return Number.parseInt(setting.value, 10);
+async function periodsOf(client: ApiClient, resolution: MetricsResolution): Promise<number> {
+  // Only the days window depends on a setting.
+  const retentionDays =
+    resolution === "days" ? Number.parseInt((await client.get<SettingBody>("/api/settings/metrics.retention-days")).setting.value, 10) : 0;
+  return windowPeriods(resolution, retentionDays);
 }

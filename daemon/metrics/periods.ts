@@ -1,3 +1,6 @@
+import type { MetricsResolution } from "../../src/api-types.js";
+import { PERIOD_MS, windowPeriods } from "../../src/metrics-window.js";
+
 /** `type` of raw rows in the metrics table: one per executions folded by the recorder. */
 export const RAW = 0;
 
@@ -5,23 +8,19 @@ export const RAW = 0;
 export type Level = 1 | 2 | 3;
 export const LEVELS: readonly Level[] = [1, 2, 3];
 
-const PERIOD_MS: Record<Level, number> = { 1: 60_000, 2: 3_600_000, 3: 86_400_000 };
+/** The resolution of the API whose periods a level's rows hold. */
+export const LEVEL_RESOLUTION: Record<Level, MetricsResolution> = { 1: "minutes", 2: "hours", 3: "days" };
 
 export function periodMs(level: Level): number {
-  return PERIOD_MS[level];
+  return PERIOD_MS[LEVEL_RESOLUTION[level]];
 }
 
 /** Start of the UTC minute, hour or day holding `at`: epoch milliseconds have no leap seconds, so UTC periods are plain multiples. */
 export function periodStart(level: Level, at: number): number {
-  return at - (at % PERIOD_MS[level]);
-}
-
-/** How many periods a view shows (DESIGN §8): the last 60 minutes, the last 24 hours, the last `metrics.retention-days` days. */
-export function windowPeriods(level: Level, retentionDays: number): number {
-  return level === 1 ? 60 : level === 2 ? 24 : retentionDays;
+  return at - (at % periodMs(level));
 }
 
 /** Start of a view's rolling window: `windowPeriods` periods, the last of them the current, incomplete one. */
 export function windowStart(level: Level, now: number, retentionDays: number): number {
-  return periodStart(level, now) - (windowPeriods(level, retentionDays) - 1) * PERIOD_MS[level];
+  return periodStart(level, now) - (windowPeriods(LEVEL_RESOLUTION[level], retentionDays) - 1) * periodMs(level);
 }

@@ -5,12 +5,13 @@ import { invalid } from "../domain-error.js";
 import { existingFunctionId } from "../functions/id-param.js";
 import type { FunctionsService } from "../functions/service.js";
 import type { SettingsService } from "../settings/service.js";
-import { type Level, periodMs, RAW, windowStart } from "./periods.js";
+import { LEVEL_RESOLUTION, LEVELS, type Level, periodMs, RAW, windowStart } from "./periods.js";
 import type { MetricsRecorder } from "./recorder.js";
 import { periodOf, WEIGHTED_AVG_US } from "./sql.js";
 import { WatermarkStore } from "./watermarks.js";
 
-const RESOLUTIONS: Record<MetricsResolution, Level> = { minutes: 1, hours: 2, days: 3 };
+/** The level whose rows hold each resolution's periods. */
+const RESOLUTIONS = Object.fromEntries(LEVELS.map((level) => [LEVEL_RESOLUTION[level], level])) as Record<MetricsResolution, Level>;
 
 export interface MetricsQueryDeps {
   db: Db;

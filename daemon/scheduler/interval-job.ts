@@ -49,12 +49,6 @@ export class IntervalJob {
     else this.arm();
   }
 
-  /** Runs now, unless a run is under way (then waits for that one); the schedule restarts after it. */
-  async runNow(): Promise<void> {
-    if (this.running === undefined) this.fire();
-    await this.running;
-  }
-
   /** Cancels the timer and waits for a run under way. */
   async stop(): Promise<void> {
     this.stopped = true;
