@@ -15,7 +15,8 @@ const refName = (ref: NamedRef) => (ref.kind === "branch" ? `refs/heads/${ref.na
 export async function remoteCommit(remote: GitRemoteAccess, ref: NamedRef, signal: AbortSignal): Promise<string> {
   const name = refName(ref);
   const listed = await runGit(["ls-remote", "--end-of-options", remote.url, name, `${name}^{}`], remote, signal);
-  const commits = new Map(listed.split("\n").map((line) => [line.split("\t")[1], line.split("\t")[0]]));
+  // Lines of "<commit>\t<ref>".
+  const commits = new Map(listed.split("\n").map((line) => line.split("\t").reverse() as [string, string]));
   // An annotated tag is listed twice: the tag object, and (with ^{}) the commit it points at.
   const commit = commits.get(`${name}^{}`) ?? commits.get(name);
   if (!commit) throw new SyncFailure(`${ref.kind} '${ref.name}' not found in ${remote.url}`);
