@@ -3,7 +3,7 @@ import { SummaryLineReporter } from "./test/helpers/summary-reporter.js";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.{ts,tsx}"],
     setupFiles: ["test/helpers/setup.ts"],
     reporters: ["default", new SummaryLineReporter()],
     // Real daemons, sockets and subprocesses: generous bounds, never a reason to fail on a slow machine.
