@@ -25,6 +25,7 @@ import { startLogTrimming } from "./logs/trim-job.js";
 import { type LogBufferBounds, LogWriter } from "./logs/writer.js";
 import { startMetricsAggregation } from "./metrics/aggregation-job.js";
 import { MetricsAggregator } from "./metrics/aggregator.js";
+import { MetricsOverview } from "./metrics/overview.js";
 import { MetricsQuery } from "./metrics/query.js";
 import { MetricsRecorder } from "./metrics/recorder.js";
 import { acquirePidLock } from "./runtime/pid-lock.js";
@@ -184,6 +185,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     };
     const { ports, singlePort: single } = identity;
     let stopRequested: () => void = () => {};
+    const metricsDeps = { db, recorder: metrics, functions, settings };
     const managementDeps = {
       settings,
       functions,
@@ -196,7 +198,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       keys,
       secrets,
       rotation,
-      metrics: new MetricsQuery({ db, recorder: metrics, functions, settings }),
+      metrics: new MetricsQuery(metricsDeps),
+      overview: new MetricsOverview(metricsDeps),
       users,
       sessions,
       csrf: new CsrfTokens(keyring),

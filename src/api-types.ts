@@ -344,6 +344,8 @@ export interface MetricsPoint {
   avgTimeMs: number;
   maxTimeMs: number;
   executionCount: number;
+  /** crude extra: of these executions, the ones that failed (threw, timed out, crashed). */
+  errorCount: number;
 }
 
 export interface MetricsSummary {
@@ -362,6 +364,23 @@ export interface MetricsBody {
     resolution: MetricsResolution;
     summary: MetricsSummary;
   };
+}
+
+/** One function's recent activity; every window ends with the current, incomplete period. */
+export interface FunctionActivity {
+  functionId: string;
+  lastMinute: { count: number; errors: number };
+  /** The last 60 minutes. */
+  lastHour: { count: number; errors: number; avgTimeMs: number; maxTimeMs: number };
+  /** The last 24 hours. */
+  lastDay: { count: number; errors: number };
+  /** Executions per minute over the last 60 minutes, oldest first. */
+  perMinute: number[];
+}
+
+/** `GET /api/metrics/overview` (crude extra): every existing function's activity. */
+export interface MetricsOverviewBody {
+  data: { generatedAt: string; functions: FunctionActivity[] };
 }
 
 /** A stored execution log entry (spec: logs §"Stored entry"). */

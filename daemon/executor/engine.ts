@@ -27,7 +27,7 @@ export interface EngineDeps {
     appendSent(entries: readonly CapturedLog[], bytes: number): void;
     backlog: { shared: SharedArrayBuffer };
   };
-  metrics: { record(functionId: string, durationUs: number): void };
+  metrics: { record(functionId: string, durationUs: number, failed: boolean): void };
   serverLog: ServerLog;
   logFault: ServerFaultLogger;
 }
@@ -77,7 +77,7 @@ export function startEngine(deps: EngineDeps): Engine {
     compiler,
     pool,
     log: (entry) => deps.logs.append(entry),
-    recordMetric: (functionId, durationUs) => deps.metrics.record(functionId, durationUs),
+    recordMetric: (functionId, durationUs, failed) => deps.metrics.record(functionId, durationUs, failed),
     defaultTimeoutMs: () => settings.getInteger("functions.timeout-ms"),
     maxBodyBytes: () => settings.getInteger("functions.max-body-bytes"),
     production: process.env.NODE_ENV === "production",

@@ -26,7 +26,7 @@ export interface InvokeDeps {
   compiler: HandlerCompiler;
   pool: WorkerPool;
   log(entry: CapturedLog): void;
-  recordMetric(functionId: string, durationUs: number): void;
+  recordMetric(functionId: string, durationUs: number, failed: boolean): void;
   defaultTimeoutMs(): number;
   maxBodyBytes(): number;
   production: boolean;
@@ -203,6 +203,6 @@ export class FunctionInvoker {
 
   private end(requestId: string, functionId: string, durationUs: number, outcome: Outcome): void {
     this.event(requestId, functionId, "exec_end", endMessage(durationUs, outcome));
-    if (outcome !== "load-error") this.deps.recordMetric(functionId, durationUs);
+    if (outcome !== "load-error") this.deps.recordMetric(functionId, durationUs, outcome === "error");
   }
 }

@@ -13,6 +13,7 @@ import type { KeysService } from "../keys/service.js";
 import type { LogBus } from "../logs/bus.js";
 import type { LogQuery } from "../logs/query.js";
 import { logRoutes } from "../logs/routes.js";
+import type { MetricsOverview } from "../metrics/overview.js";
 import type { MetricsQuery } from "../metrics/query.js";
 import { metricsRoutes } from "../metrics/routes.js";
 import { secretRoutes } from "../secrets/routes.js";
@@ -44,6 +45,7 @@ export interface ManagementDeps {
   secrets: SecretsService;
   rotation: KeyRotation;
   metrics: MetricsQuery;
+  overview: MetricsOverview;
   users: UsersService;
   sessions: SessionStore;
   csrf: CsrfTokens;
@@ -92,7 +94,7 @@ export function buildManagementApp(deps: ManagementDeps, transport: "socket" | "
   api.route("/key-groups", keyGroupRoutes(deps.keys));
   api.route("/keys", keyRoutes(deps.keys));
   api.route("/secrets", secretRoutes(deps.secrets));
-  api.route("/metrics", metricsRoutes(deps.metrics));
+  api.route("/metrics", metricsRoutes(deps.metrics, deps.overview));
   api.route("/encryption-keys", encryptionRoutes(deps.rotation));
   api.route("/auth", authRoutes(deps));
   api.route("/users", userRoutes(deps.users, deps.sessions));

@@ -88,16 +88,16 @@ export class MetricsAggregator {
   /** The roll-up of the level below into `level` rows over [from, to): per function and global, empty periods skipped. */
   private rollUpInto(level: Level): (from: number, to: number) => number {
     const insert = this.db.prepare<{ from: number; to: number }>(`
-      INSERT INTO metrics (function_id, type, avg_time_us, max_time_us, execution_count, timestamp)
+      INSERT INTO metrics (function_id, type, avg_time_us, max_time_us, execution_count, error_count, timestamp)
       WITH source AS (
-        SELECT function_id, avg_time_us, max_time_us, execution_count, ${periodOf(periodMs(level))} AS period
+        SELECT function_id, avg_time_us, max_time_us, execution_count, error_count, ${periodOf(periodMs(level))} AS period
         FROM metrics
         WHERE type = ${level - 1} AND function_id IS NOT NULL AND timestamp >= @from AND timestamp < @to
       )
-      SELECT function_id, ${level}, ${WEIGHTED_AVG_US}, MAX(max_time_us), SUM(execution_count), period
+      SELECT function_id, ${level}, ${WEIGHTED_AVG_US}, MAX(max_time_us), SUM(execution_count), SUM(error_count), period
       FROM source GROUP BY function_id, period
       UNION ALL
-      SELECT NULL, ${level}, ${WEIGHTED_AVG_US}, MAX(max_time_us), SUM(execution_count), period
+      SELECT NULL, ${level}, ${WEIGHTED_AVG_US}, MAX(max_time_us), SUM(execution_count), SUM(error_count), period
       FROM source GROUP BY period`);
     return (from, to) => insert.run({ from, to }).changes;
   }

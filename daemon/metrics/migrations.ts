@@ -28,4 +28,11 @@ export const metricsMigrations: Migration[] = [
         processed_until INTEGER NOT NULL
       ) STRICT;`),
   },
+  {
+    version: 13,
+    name: "metrics_error_count",
+    // crude extra: of a row's executions, how many failed (threw, timed out, crashed), so the
+    // dashboards can show errors next to requests without scanning logs that trimming thins out.
+    up: (db) => db.exec("ALTER TABLE metrics ADD COLUMN error_count INTEGER NOT NULL DEFAULT 0"),
+  },
 ];

@@ -5,9 +5,9 @@ import { invalid } from "../domain-error.js";
 import { existingFunctionId } from "../functions/id-param.js";
 import type { FunctionsService } from "../functions/service.js";
 import type { SettingsService } from "../settings/service.js";
-import { LEVEL_RESOLUTION, LEVELS, type Level, periodMs, RAW, windowStart } from "./periods.js";
+import { LEVEL_RESOLUTION, LEVELS, type Level, windowStart } from "./periods.js";
 import type { MetricsRecorder } from "./recorder.js";
-import { periodOf, WEIGHTED_AVG_US } from "./sql.js";
+import { type PeriodRow, type SeriesBounds, seriesBounds, seriesSql } from "./series.js";
 import { WatermarkStore } from "./watermarks.js";
 
 /** The level whose rows hold each resolution's periods. */
@@ -21,15 +21,6 @@ export interface MetricsQueryDeps {
   now?: () => number;
 }
 
-type Scope = "global" | "function";
-type Bounds = Record<`from${number}`, number> & { functionId?: string };
-interface PeriodRow {
-  period: number;
-  avgUs: number;
-  maxUs: number;
-  count: number;
-}
-
 /**
  * `GET /api/metrics`: the rolling window of a resolution (DESIGN §8), its current, incomplete
  * periods included. Those are summed live from the rows not rolled up into the resolution yet.
@@ -41,7 +32,7 @@ export class MetricsQuery {
   private readonly settings: Pick<SettingsService, "getInteger">;
   private readonly now: () => number;
   private readonly watermarks: WatermarkStore;
-  private readonly series: Record<Scope, Record<Level, Statement<Bounds, PeriodRow>>>;
+  private readonly series: Record<"global" | "function", Record<Level, Statement<SeriesBounds, PeriodRow>>>;
 
   constructor(deps: MetricsQueryDeps) {
     this.db = deps.db;
@@ -50,10 +41,10 @@ export class MetricsQuery {
     this.settings = deps.settings;
     this.now = deps.now ?? Date.now;
     this.watermarks = new WatermarkStore(deps.db);
-    const prepare = (scope: Scope) => ({
-      1: this.db.prepare<Bounds, PeriodRow>(seriesSql(1, scope)),
-      2: this.db.prepare<Bounds, PeriodRow>(seriesSql(2, scope)),
-      3: this.db.prepare<Bounds, PeriodRow>(seriesSql(3, scope)),
+    const prepare = (scope: "global" | "function") => ({
+      1: this.db.prepare<SeriesBounds, PeriodRow>(seriesSql(1, scope)),
+      2: this.db.prepare<SeriesBounds, PeriodRow>(seriesSql(2, scope)),
+      3: this.db.prepare<SeriesBounds, PeriodRow>(seriesSql(3, scope)),
     });
     this.series = { global: prepare("global"), function: prepare("function") };
   }
@@ -67,12 +58,7 @@ export class MetricsQuery {
     // The last second's samples are still in memory.
     this.recorder.flush();
     const start = windowStart(level, now, this.settings.getInteger("metrics.retention-days"));
-    const marks = this.watermarks.read();
-    const bounds: Bounds = {};
-    // Rows of the resolution's own type are rolled-up windows; each finer type adds the windows
-    // not rolled up into the next coarser one yet (a missing watermark: none were).
-    for (let type: number = level; type >= RAW; type--)
-      bounds[`from${type}`] = type === level ? start : Math.max(start, marks[(type + 1) as Level] ?? 0);
+    const bounds = seriesBounds(level, start, this.watermarks.read());
     if (functionId !== null) bounds.functionId = functionId;
     const rows = this.series[functionId === null ? "global" : "function"][level].all(bounds);
     const metrics = rows.map(
@@ -81,27 +67,11 @@ export class MetricsQuery {
         avgTimeMs: row.avgUs / 1000,
         maxTimeMs: row.maxUs / 1000,
         executionCount: row.count,
+        errorCount: row.errors,
       }),
     );
     return { data: { metrics, functionId, resolution, summary: summarize(metrics) } };
   }
-}
-
-/**
- * One UNION ALL part per type, each an index range. The global series reads global rows for
- * the aggregated types (one row per period instead of one per function) and raw rows, which
- * are never global, of every function.
- */
-function seriesSql(level: Level, scope: Scope): string {
-  const parts: string[] = [];
-  for (let type: number = level; type >= RAW; type--) {
-    const whose = scope === "function" ? "function_id = @functionId" : type === RAW ? "function_id IS NOT NULL" : "function_id IS NULL";
-    parts.push(
-      `SELECT avg_time_us, max_time_us, execution_count, timestamp FROM metrics WHERE type = ${type} AND ${whose} AND timestamp >= @from${type}`,
-    );
-  }
-  return `SELECT ${periodOf(periodMs(level))} AS period, ${WEIGHTED_AVG_US} AS avgUs, MAX(max_time_us) AS maxUs, SUM(execution_count) AS count
-    FROM (${parts.join(" UNION ALL ")}) GROUP BY period ORDER BY period`;
 }
 
 function parseResolution(value: string | undefined): MetricsResolution {

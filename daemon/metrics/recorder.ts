@@ -6,6 +6,8 @@ interface Fold {
   functionId: string;
   minute: number;
   count: number;
+  /** Of `count`, the executions that failed. */
+  errors: number;
   sumUs: number;
   maxUs: number;
   /** Time of the latest sample: the row's timestamp, inside the fold's minute. */
@@ -41,17 +43,18 @@ export class MetricsRecorder {
   ) {
     this.now = options.now ?? Date.now;
     const insert = db.prepare(
-      "INSERT INTO metrics (function_id, type, avg_time_us, max_time_us, execution_count, timestamp) VALUES (?, 0, ?, ?, ?, ?)",
+      "INSERT INTO metrics (function_id, type, avg_time_us, max_time_us, execution_count, error_count, timestamp) VALUES (?, 0, ?, ?, ?, ?, ?)",
     );
     this.insertFolds = db.transaction((folds: readonly Fold[]) => {
-      for (const fold of folds) insert.run(fold.functionId, Math.round(fold.sumUs / fold.count), fold.maxUs, fold.count, fold.lastAt);
+      for (const fold of folds)
+        insert.run(fold.functionId, Math.round(fold.sumUs / fold.count), fold.maxUs, fold.count, fold.errors, fold.lastAt);
     });
     this.timer = setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
     this.timer.unref();
   }
 
-  /** One completed execution (success or thrown error) of `functionId` that took `durationUs`. */
-  record(functionId: string, durationUs: number): void {
+  /** One completed execution of `functionId` that took `durationUs`; `failed` when it ended in an error. */
+  record(functionId: string, durationUs: number, failed = false): void {
     if (this.closed) return;
     const at = this.now();
     const minute = at - (at % MINUTE_MS);
@@ -59,13 +62,14 @@ export class MetricsRecorder {
     const fold = this.open.get(functionId);
     if (fold?.minute === minute) {
       fold.count++;
+      if (failed) fold.errors++;
       fold.sumUs += us;
       if (us > fold.maxUs) fold.maxUs = us;
       fold.lastAt = at;
       return;
     }
     if (fold) this.sealed.push(fold);
-    this.open.set(functionId, { functionId, minute, count: 1, sumUs: us, maxUs: us, lastAt: at });
+    this.open.set(functionId, { functionId, minute, count: 1, errors: failed ? 1 : 0, sumUs: us, maxUs: us, lastAt: at });
   }
 
   /** Writes what is still in memory; later samples are ignored. */

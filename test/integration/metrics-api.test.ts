@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { MetricsBody } from "../../src/api-types.js";
+import type { MetricsBody, MetricsOverviewBody } from "../../src/api-types.js";
 import { deployHandler, eventually } from "../helpers/functions.js";
 import { refusal } from "../helpers/refusal.js";
 import { call, daemonPerFile, query } from "../helpers/run.js";
@@ -83,5 +83,30 @@ describe("GET /api/metrics", () => {
       return rows.length === 3 ? rows.map((row) => row.type) : undefined;
     });
     expect(marks).toEqual([1, 2, 3]);
+  });
+});
+
+describe("GET /api/metrics/overview", () => {
+  it("shows every function's executions and failures of the last minute, hour and day in one answer", async () => {
+    const t = daemon();
+    const flaky = await deployHandler(
+      t,
+      "flaky",
+      `export default (c) => { if (c.req.query("fail")) throw new Error("no"); return c.text("ok"); };`,
+    );
+    const quiet = await deployHandler(t, "quiet", OK);
+    await invoke("flaky", 2);
+    expect((await call(t, "GET", "/run/flaky?fail=1")).status).toBe(500);
+
+    const body = await t.socket.get<MetricsOverviewBody>("/api/metrics/overview");
+    const byId = new Map(body.data.functions.map((entry) => [entry.functionId, entry]));
+    const seen = byId.get(flaky);
+    expect(seen?.lastHour).toMatchObject({ count: 3, errors: 1 });
+    expect(seen?.lastDay).toEqual({ count: 3, errors: 1 });
+    expect(seen?.perMinute.reduce((sum, n) => sum + n, 0)).toBe(3);
+    expect(byId.get(quiet)?.lastDay).toEqual({ count: 0, errors: 0 });
+    // The same failure shows in the per-function series.
+    const series = await metrics(`resolution=hours&functionId=${flaky}`);
+    expect(series.data.metrics.reduce((sum, point) => sum + point.errorCount, 0)).toBe(1);
   });
 });

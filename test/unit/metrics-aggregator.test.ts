@@ -7,6 +7,7 @@ import { MIGRATIONS } from "../../daemon/db/schema.js";
 import { ScopeCleanup } from "../../daemon/db/scope-cleanup.js";
 import { FunctionsService } from "../../daemon/functions/service.js";
 import { MetricsAggregator } from "../../daemon/metrics/aggregator.js";
+import { MetricsOverview } from "../../daemon/metrics/overview.js";
 import { MetricsQuery } from "../../daemon/metrics/query.js";
 import { MetricsRecorder } from "../../daemon/metrics/recorder.js";
 import { ServerLog } from "../../daemon/runtime/server-log.js";
@@ -53,6 +54,7 @@ async function setup() {
   const functions = new FunctionsService(db, new ScopeCleanup());
   const aggregator = new MetricsAggregator({ db, recorder, settings, now });
   const query = new MetricsQuery({ db, recorder, functions, settings, now });
+  const overview = new MetricsOverview({ db, recorder, functions, settings, now });
   const rows = db.prepare<[number], Row>(
     `SELECT function_id AS fn, avg_time_us AS avg, max_time_us AS max, execution_count AS n, timestamp AS at
      FROM metrics WHERE type = ? ORDER BY timestamp, function_id IS NOT NULL, function_id`,
@@ -61,9 +63,9 @@ async function setup() {
     settings,
     functions,
     /** One execution of `functionId` that ended at `at` and took `us` microseconds. */
-    sample(functionId: string, at: number, us: number) {
+    sample(functionId: string, at: number, us: number, failed = false) {
       clock = at;
-      recorder.record(functionId, us);
+      recorder.record(functionId, us, failed);
     },
     run(at: number) {
       clock = at;
@@ -75,7 +77,17 @@ async function setup() {
     },
     /** The query parameters as they come from the URL. */
     query: (params: { resolution?: string; functionId?: string }) => query.read(params),
+    overview(at: number) {
+      clock = at;
+      return overview.read();
+    },
     rows: (type: 0 | 1 | 2 | 3) => rows.all(type),
+    errors: (type: 0 | 1 | 2 | 3) =>
+      db
+        .prepare(
+          "SELECT function_id AS fn, SUM(error_count) AS errors FROM metrics WHERE type = ? GROUP BY function_id ORDER BY function_id",
+        )
+        .all(type),
     all: () => db.prepare("SELECT * FROM metrics ORDER BY id").all(),
     watermarks: () =>
       Object.fromEntries(db.prepare("SELECT type, processed_until FROM metrics_watermarks").raw().all() as [number, number][]),
@@ -158,8 +170,8 @@ describe("metrics aggregation", () => {
     ] as const) {
       const body = await t.read(midnight + 30 * SECOND, resolution);
       expect(body.data.metrics).toEqual([
-        { timestamp: iso(before), avgTimeMs: 0.01, maxTimeMs: 0.01, executionCount: 1 },
-        { timestamp: iso(midnight), avgTimeMs: 0.02, maxTimeMs: 0.02, executionCount: 1 },
+        { timestamp: iso(before), avgTimeMs: 0.01, maxTimeMs: 0.01, executionCount: 1, errorCount: 0 },
+        { timestamp: iso(midnight), avgTimeMs: 0.02, maxTimeMs: 0.02, executionCount: 1, errorCount: 0 },
       ]);
     }
   });
@@ -204,7 +216,7 @@ describe("metrics aggregation", () => {
     const global = await t.read(JAN1 + MINUTE + 30 * SECOND, "minutes");
     expect(global.data.summary).toEqual({ totalExecutions: 3, avgExecutionTime: 0.3, maxExecutionTime: 0.5, periodCount: 2 });
     const own = await t.read(JAN1 + MINUTE + 30 * SECOND, "minutes", kept.id);
-    expect(own.data.metrics).toEqual([{ timestamp: iso(JAN1), avgTimeMs: 0.1, maxTimeMs: 0.1, executionCount: 1 }]);
+    expect(own.data.metrics).toEqual([{ timestamp: iso(JAN1), avgTimeMs: 0.1, maxTimeMs: 0.1, executionCount: 1, errorCount: 0 }]);
     await expect(t.read(JAN1 + MINUTE + 30 * SECOND, "minutes", gone.id)).rejects.toMatchObject({
       kind: "not-found",
       message: `Function with id ${gone.id} not found`,
@@ -271,7 +283,9 @@ describe("metrics aggregation", () => {
     const minutes = await t.read(JAN1 + 11 * HOUR + 20 * MINUTE, "minutes");
     expect(minutes.data.metrics.map((point) => point.executionCount)).toEqual([1, 1, 1, 1, 1, 1]);
     const hours = await t.read(JAN1 + 11 * HOUR + 20 * MINUTE, "hours");
-    expect(hours.data.metrics).toEqual([{ timestamp: iso(JAN1 + 10 * HOUR), avgTimeMs: 0.033, maxTimeMs: 0.035, executionCount: 6 }]);
+    expect(hours.data.metrics).toEqual([
+      { timestamp: iso(JAN1 + 10 * HOUR), avgTimeMs: 0.033, maxTimeMs: 0.035, executionCount: 6, errorCount: 0 },
+    ]);
 
     // 10:35 leaves the minutes view at 11:35; its row goes with the first run after that.
     await t.run(JAN1 + 11 * HOUR + 34 * MINUTE);
@@ -313,7 +327,7 @@ describe("metrics query", () => {
 
     expect(body).toEqual({
       data: {
-        metrics: [{ timestamp: iso(JAN1), avgTimeMs: 0.2, maxTimeMs: 0.3, executionCount: 2 }],
+        metrics: [{ timestamp: iso(JAN1), avgTimeMs: 0.2, maxTimeMs: 0.3, executionCount: 2, errorCount: 0 }],
         functionId: null,
         resolution: "minutes",
         summary: { totalExecutions: 2, avgExecutionTime: 0.2, maxExecutionTime: 0.3, periodCount: 1 },
@@ -377,5 +391,66 @@ describe("metrics query", () => {
     for (const [params, kind, message] of cases) {
       await expect(t.query(params), JSON.stringify(params)).rejects.toMatchObject(message === undefined ? { kind } : { kind, message });
     }
+  });
+
+  it("counts failed executions through every roll-up, and in the views", async () => {
+    const t = await setup();
+    t.sample("a", JAN1 + SECOND, 100, true);
+    t.sample("a", JAN1 + 2 * SECOND, 100);
+    t.sample("a", JAN1 + MINUTE + SECOND, 100, true);
+    t.sample("b", JAN1 + MINUTE + 2 * SECOND, 100, true);
+    const live = await t.read(JAN1 + MINUTE + 3 * SECOND, "minutes", undefined);
+    expect(live.data.metrics.map((point) => [point.executionCount, point.errorCount])).toEqual([
+      [2, 1],
+      [2, 2],
+    ]);
+
+    await t.run(JAN1 + HOUR);
+    const perFunction = [
+      { fn: null, errors: 3 },
+      { fn: "a", errors: 2 },
+      { fn: "b", errors: 1 },
+    ];
+    expect(t.errors(2)).toEqual(perFunction);
+    await t.run(JAN1 + DAY + HOUR);
+    expect(t.errors(3)).toEqual(perFunction);
+    expect((await t.read(JAN1 + DAY + HOUR, "days", undefined)).data.metrics.map((point) => point.errorCount)).toEqual([3]);
+  });
+});
+
+describe("metrics overview", () => {
+  it("gives every existing function its last minute, hour and day, idle ones as zeros", async () => {
+    const t = await setup();
+    const busy = await t.functions.create({ name: "busy", handler: "busy.ts", route: "/busy", methods: ["GET"] });
+    const idle = await t.functions.create({ name: "idle", handler: "idle.ts", route: "/idle", methods: ["GET"] });
+    const now = JAN1 + 2 * HOUR + 30 * MINUTE + 10 * SECOND;
+    // Three hours ago (outside the hour, inside the day), 10 minutes ago, and this minute.
+    t.sample(busy.id, now - 3 * HOUR, 9000);
+    t.sample(busy.id, now - 10 * MINUTE, 1000, true);
+    t.sample(busy.id, now - 10 * MINUTE, 3000);
+    await t.run(now - 5 * MINUTE);
+    t.sample(busy.id, now - SECOND, 2000, true);
+    t.sample("deleted-function", now - SECOND, 5);
+
+    const body = await t.overview(now);
+
+    expect(body.data.generatedAt).toBe(iso(now));
+    const [first, second] = body.data.functions;
+    expect(body.data.functions).toHaveLength(2);
+    expect(first?.functionId).toBe(busy.id);
+    expect(first?.lastMinute).toEqual({ count: 1, errors: 1 });
+    expect(first?.lastHour).toEqual({ count: 3, errors: 2, avgTimeMs: 2, maxTimeMs: 3 });
+    expect(first?.lastDay).toEqual({ count: 4, errors: 2 });
+    expect(first?.perMinute).toHaveLength(60);
+    expect(first?.perMinute[49]).toBe(2);
+    expect(first?.perMinute[59]).toBe(1);
+    expect(first?.perMinute.reduce((sum, n) => sum + n, 0)).toBe(3);
+    expect(second).toEqual({
+      functionId: idle.id,
+      lastMinute: { count: 0, errors: 0 },
+      lastHour: { count: 0, errors: 0, avgTimeMs: 0, maxTimeMs: 0 },
+      lastDay: { count: 0, errors: 0 },
+      perMinute: new Array(60).fill(0),
+    });
   });
 });

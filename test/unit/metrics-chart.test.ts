@@ -13,6 +13,7 @@ const point = (at: number, executionCount: number, avgTimeMs: number, maxTimeMs 
   avgTimeMs,
   maxTimeMs,
   executionCount,
+  errorCount: 0,
 });
 const bucket = (start: number, count: number, avgMs = 0, maxMs = avgMs): Bucket => ({ start, count, avgMs, maxMs });
 /** Local "HH:MM", the way a person reads the chart's minute labels. */
