@@ -53,6 +53,7 @@ Keys: ${PROFILE_KEYS.join(", ")}. Flags and environment variables override the p
         const all = Object.fromEntries(Object.entries(profiles.all()).map(([name, p]) => [name, shown(p)]));
         if (ctx.json) return ctx.printJson({ current: profiles.currentName, path: profiles.path, profiles: all });
         const names = [...new Set([profiles.currentName, ...Object.keys(all)])].sort();
+        if (ctx.options.quiet) return ctx.outLines(names);
         await printTable(
           ctx,
           ["", "PROFILE", "URL", "SOCKET", "DATA DIR", "API KEY"],
@@ -67,7 +68,7 @@ Keys: ${PROFILE_KEYS.join(", ")}. Flags and environment variables override the p
   config
     .command("get")
     .description("Print one key of the current (or --profile) profile")
-    .argument("<key>", PROFILE_KEYS.join(" | "))
+    .argument("<field>", PROFILE_KEYS.join(" | "))
     .addHelpText("after", examples("crude config get url", "crude config get --profile prod api-key"))
     .action(
       action(io, async (ctx, key: string) => {
@@ -81,7 +82,7 @@ Keys: ${PROFILE_KEYS.join(", ")}. Flags and environment variables override the p
   config
     .command("set")
     .description("Set a key in the current (or --profile) profile, creating the profile if needed")
-    .argument("<key>", PROFILE_KEYS.join(" | "))
+    .argument("<field>", PROFILE_KEYS.join(" | "))
     .argument("<value>")
     .addHelpText(
       "after",
@@ -104,13 +105,15 @@ Keys: ${PROFILE_KEYS.join(", ")}. Flags and environment variables override the p
   config
     .command("unset")
     .description("Remove a key from the current (or --profile) profile")
-    .argument("<key>", PROFILE_KEYS.join(" | "))
+    .argument("<field>", PROFILE_KEYS.join(" | "))
     .addHelpText("after", examples("crude config unset api-key", "crude config unset --profile prod socket"))
     .action(
       action(io, async (ctx, key: string) => {
         const checked = checkKey(key);
         const profiles = await Profiles.open(ctx.io.env, { create: true });
-        profiles.unset(profileName(ctx, profiles), checked);
+        const name = profileName(ctx, profiles);
+        profiles.unset(name, checked);
+        if (!ctx.json && !ctx.options.quiet) ctx.out(`Removed ${key} from profile '${name}'.`);
       }),
     );
 

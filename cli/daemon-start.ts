@@ -8,6 +8,7 @@ import { dataFiles, socketPathProblem } from "../src/paths.js";
 import type { CommandContext } from "./context.js";
 import { tailLines } from "./daemon-log.js";
 import { isHealthy, waitUntil } from "./daemon-wait.js";
+import { withProgress } from "./progress.js";
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -57,7 +58,9 @@ export async function startDetached(ctx: CommandContext, runArgs: string[]): Pro
   });
   child.unref();
 
-  const answered = await waitUntil(async () => exitCode !== undefined || (await isHealthy(client)), START_TIMEOUT_MS);
+  const answered = await withProgress(ctx, "Starting the daemon…", () =>
+    waitUntil(async () => exitCode !== undefined || (await isHealthy(client)), START_TIMEOUT_MS),
+  );
   if (answered && exitCode === undefined) return client.get<StatusBody>("/api/status");
   const tail = tailLines(files.daemonLog, 20, logStart);
   const why =

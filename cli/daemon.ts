@@ -8,6 +8,7 @@ import { action, examples } from "./action.js";
 import type { CommandContext } from "./context.js";
 import { parsePortFlag, resolveListenConfig } from "./daemon-ports.js";
 import type { Io } from "./io.js";
+import { withProgress } from "./progress.js";
 
 const STOP_TIMEOUT_MS = 15_000;
 const STARTUP_ERRORS = new Set(["DaemonStartError", "DaemonAlreadyRunningError", "ListenError", "SchemaTooNewError"]);
@@ -141,7 +142,7 @@ Environment: FUNCTION_PORT, MANAGEMENT_PORT, CRUDE_HOST, CRUDE_HOME. Stops grace
         const status = await fetchStatus(ctx);
         await client.post("/api/daemon/shutdown");
         const gone = async () => !isProcessRunning(status.pid) && !(await isHealthy(client));
-        if (!(await waitUntil(gone, STOP_TIMEOUT_MS))) {
+        if (!(await withProgress(ctx, `Stopping the daemon (pid ${status.pid})…`, () => waitUntil(gone, STOP_TIMEOUT_MS)))) {
           throw new CrudeError(`the daemon (pid ${status.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s`);
         }
         if (ctx.json) return ctx.printJson({ stopped: true, pid: status.pid });
@@ -157,6 +158,7 @@ Environment: FUNCTION_PORT, MANAGEMENT_PORT, CRUDE_HOST, CRUDE_HOME. Stops grace
       action(io, async (ctx) => {
         const status = await fetchStatus(ctx);
         if (ctx.json) return ctx.printJson(status);
+        if (ctx.options.quiet) return ctx.out(String(status.pid));
         describeStatus(ctx, status, `crude daemon running (pid ${status.pid})`);
       }),
     );

@@ -1,29 +1,35 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import type { ApiClient } from "../src/api-client.js";
 import type { EncryptionRotateBody, EncryptionStatusBody } from "../src/api-types.js";
 import { plural } from "../src/format.js";
 import { action, examples } from "./action.js";
+import { confirmation, withYes } from "./confirm.js";
 import type { CommandContext } from "./context.js";
 import type { Io } from "./io.js";
+import { withProgress } from "./progress.js";
 import { printFields } from "./table.js";
 
 const PROGRESS_POLL_MS = 250;
+const REENCRYPTING = "Re-encrypting…";
 
-/** While the rotation request runs, a progress line on a terminal's stderr (nothing when piped). */
-async function withProgress<T>(ctx: CommandContext, client: ApiClient, work: Promise<T>): Promise<T> {
-  const stderr = ctx.io.stderr;
-  if (!stderr.isTTY || ctx.options.quiet) return work;
-  let done = false;
-  const finished = work.finally(() => {
-    done = true;
+/** The rotation request, with how far it has got on the progress line (polled while it runs). */
+function rotate(ctx: CommandContext, client: ApiClient): Promise<EncryptionRotateBody> {
+  return withProgress(ctx, REENCRYPTING, async (progress) => {
+    const request = client.post<EncryptionRotateBody>("/api/encryption-keys/rotation");
+    // Polling only feeds the line: with none drawn there is nothing to ask for.
+    if (!progress.visible) return request;
+    let done = false;
+    const finished = request.finally(() => {
+      done = true;
+    });
+    while (!done) {
+      const status = await client.get<EncryptionStatusBody>("/api/encryption-keys/rotation").catch(() => undefined);
+      if (status?.progress) progress.update(`${REENCRYPTING} ${status.progress.done}/${status.progress.total}`);
+      await Promise.race([finished.catch(() => {}), sleep(PROGRESS_POLL_MS)]);
+    }
+    return finished;
   });
-  while (!done) {
-    const status = await client.get<EncryptionStatusBody>("/api/encryption-keys/rotation").catch(() => undefined);
-    if (status?.progress && !done) stderr.write(`\r\u001b[2KRe-encrypting… ${status.progress.done}/${status.progress.total}`);
-    await Promise.race([finished.catch(() => {}), new Promise((resolve) => setTimeout(resolve, PROGRESS_POLL_MS))]);
-  }
-  stderr.write("\r\u001b[2K");
-  return finished;
 }
 
 export function registerEncryption(program: Command, io: Io): void {
@@ -44,6 +50,7 @@ Keys live in <data-dir>/encryption-keys.json: back it up, without it no secret c
       action(io, async (ctx) => {
         const body = await (await ctx.client()).get<EncryptionStatusBody>("/api/encryption-keys/rotation");
         if (ctx.json) return ctx.printJson(body);
+        if (ctx.options.quiet) return ctx.out(body.currentVersion);
         const days = body.daysSinceRotation;
         await printFields(ctx, [
           ["key version", body.currentVersion],
@@ -54,23 +61,25 @@ Keys live in <data-dir>/encryption-keys.json: back it up, without it no secret c
       }),
     );
 
-  encryption
-    .command("rotate")
-    .description("Rotate the encryption key now and re-encrypt every stored value")
+  withYes(encryption.command("rotate"))
+    .description("Rotate the encryption key now and re-encrypt every stored value (signs every web user out)")
     .addHelpText(
       "after",
-      `${examples("crude encryption rotate", "crude encryption rotate --json")}
+      `${examples("crude encryption rotate", "crude encryption rotate --yes --json")}
 Waits until every secret and API key uses the new key (progress on a terminal). API keys keep
 working; every login session ends, so web users sign in again. An unfinished rotation (the
 daemon stopped during one) is completed instead of starting a new one.\n`,
     )
     .action(
-      action(io, async (ctx) => {
-        const client = await ctx.client();
-        const body = await withProgress(ctx, client, client.post<EncryptionRotateBody>("/api/encryption-keys/rotation"));
+      action(io, async (ctx, flags: { yes?: boolean }) => {
+        const confirm = confirmation(ctx, flags.yes, "rotate the encryption key and sign every web user out");
+        await confirm();
+        const body = await rotate(ctx, await ctx.client());
         if (ctx.json) return ctx.printJson(body);
-        if (ctx.options.quiet) return;
-        ctx.out(`Rotated to key version ${body.currentVersion}: ${plural(body.reencrypted, "value")} re-encrypted.`);
+        ctx.confirm(
+          body.currentVersion,
+          `Rotated to key version ${body.currentVersion}: ${plural(body.reencrypted, "value")} re-encrypted.`,
+        );
         if (body.failed > 0) ctx.err(`crude: ${body.failed} value(s) did not decrypt and stay unreadable; see crude daemon logs`);
       }),
     );

@@ -4,7 +4,9 @@ import type { FileDeletedBody, FileWrittenBody, SourceFileBody, SourceFilesListB
 import { UsageError } from "../src/errors.js";
 import { formatBytes } from "../src/format.js";
 import { action, examples } from "./action.js";
+import { confirmation, withYes } from "./confirm.js";
 import { type Io, readStdinBytes } from "./io.js";
+import { withProgress } from "./progress.js";
 import { downloadFile, filesUrl, uploadFile } from "./source-files.js";
 import { findSource } from "./source-lookup.js";
 import { printTable } from "./table.js";
@@ -79,7 +81,7 @@ takes effect with the next request (hot reload). To upload a whole directory, us
         const client = await ctx.client();
         const source = await findSource(client, nameOrId);
         if (ctx.json) return ctx.printJson(await client.get<SourceFileBody>(filesUrl(source.id, path)));
-        ctx.io.stdout.write(await downloadFile(client, source.id, path));
+        ctx.io.stdout.write(await withProgress(ctx, `Downloading ${source.name}/${path}…`, () => downloadFile(client, source.id, path)));
       }),
     );
 
@@ -102,28 +104,29 @@ takes effect with the next request (hot reload). To upload a whole directory, us
         const content = await readContent(ctx.io, file);
         const client = await ctx.client();
         const source = await findSource(client, nameOrId);
-        const body: FileWrittenBody = await uploadFile(client, source.id, path, content);
+        const body: FileWrittenBody = await withProgress(ctx, `Uploading ${source.name}/${path} (${formatBytes(content.length)})…`, () =>
+          uploadFile(client, source.id, path, content),
+        );
         if (ctx.json) return ctx.printJson(body);
-        if (ctx.options.quiet) return ctx.out(body.path);
-        ctx.out(`${body.created ? "Created" : "Replaced"} ${source.name}/${body.path} (${formatBytes(content.length)}).`);
+        ctx.confirm(body.path, `${body.created ? "Created" : "Replaced"} ${source.name}/${body.path} (${formatBytes(content.length)}).`);
       }),
     );
 
-  files
-    .command("delete")
+  withYes(files.command("delete"))
     .alias("rm")
     .description("Delete a file (directories left empty stay)")
     .argument("<source>", "source name or ID")
     .argument("<path>", "file path in the source")
-    .addHelpText("after", examples("crude files delete my-api old.ts"))
+    .addHelpText("after", examples("crude files delete my-api old.ts", "crude files delete my-api old.ts --yes"))
     .action(
-      action(io, async (ctx, nameOrId: string, path: string) => {
+      action(io, async (ctx, nameOrId: string, path: string, flags: { yes?: boolean }) => {
+        const confirm = confirmation(ctx, flags.yes, `delete ${nameOrId}/${path}`);
         const client = await ctx.client();
         const source = await findSource(client, nameOrId);
+        await confirm(`delete ${source.name}/${path}`);
         const body = await client.delete<FileDeletedBody>(filesUrl(source.id, path));
         if (ctx.json) return ctx.printJson(body);
-        if (ctx.options.quiet) return ctx.out(body.path);
-        ctx.out(`Deleted ${source.name}/${body.path}.`);
+        ctx.confirm(body.path, `Deleted ${source.name}/${body.path}.`);
       }),
     );
 }

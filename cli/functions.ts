@@ -3,6 +3,7 @@ import type { FunctionBody, FunctionDefinition, FunctionsListBody } from "../src
 import { CrudeError, UsageError } from "../src/errors.js";
 import { formatDuration } from "../src/format.js";
 import { action, examples } from "./action.js";
+import { confirmation, withYes } from "./confirm.js";
 import type { CommandContext } from "./context.js";
 import { changesSomething, collect, type FunctionFlags, functionBody, parseMaxAgeFlag, parseTimeoutFlag } from "./function-body.js";
 import type { InvokeFlags } from "./function-invoke.js";
@@ -178,16 +179,17 @@ says otherwise; without --timeout the setting functions.timeout-ms applies; with
       }),
     );
 
-  functions
-    .command("delete")
+  withYes(functions.command("delete"))
     .alias("rm")
     .description("Delete a function, its function-scoped secrets and its logs (handler files stay)")
     .argument("<function>", "function name or ID")
-    .addHelpText("after", examples("crude functions delete hello"))
+    .addHelpText("after", examples("crude functions delete hello", "crude functions delete hello --yes"))
     .action(
-      action(io, async (ctx, nameOrId: string) => {
+      action(io, async (ctx, nameOrId: string, flags: { yes?: boolean }) => {
+        const confirm = confirmation(ctx, flags.yes, `delete function '${nameOrId}'`);
         const client = await ctx.client();
         const fn = await findFunction(client, nameOrId);
+        await confirm(`delete function '${fn.name}'`);
         // 204: there is no body for --json to print.
         await client.delete(`/api/functions/${encodeURIComponent(fn.id)}`);
         if (!ctx.json) ctx.confirm(fn.id, `Deleted function '${fn.name}'.`);

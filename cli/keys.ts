@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { ApiKeyBody, ApiKeyCreatedBody, ApiKeysListBody, KeyGroup, KeyGroupsListBody, SuccessBody } from "../src/api-types.js";
 import { UsageError } from "../src/errors.js";
 import { action, examples } from "./action.js";
+import { confirmation, withYes } from "./confirm.js";
 import type { Io } from "./io.js";
 import { findGroup, findKey } from "./key-lookup.js";
 import { printFields, printTable } from "./table.js";
@@ -131,17 +132,18 @@ stdout (alone with --quiet); later, list and get mask it unless --show-values is
       }),
     );
 
-  keys
-    .command("delete")
+  withYes(keys.command("delete"))
     .alias("rm")
     .description("Delete an API key (and the secrets scoped to it)")
     .argument("<key>", "key name or ID")
     .option("-g, --group <group>", "the key's group, when its name is used in several groups")
-    .addHelpText("after", examples("crude keys delete ios", "crude keys delete ios --group mobile-app"))
+    .addHelpText("after", examples("crude keys delete ios", "crude keys delete ios --group mobile-app --yes"))
     .action(
-      action(io, async (ctx, nameOrId: string, options: { group?: string }) => {
+      action(io, async (ctx, nameOrId: string, options: { group?: string; yes?: boolean }) => {
+        const confirm = confirmation(ctx, options.yes, `delete API key '${nameOrId}'`);
         const client = await ctx.client();
         const key = await findKey(client, nameOrId, options.group);
+        await confirm(`delete API key '${key.name}' of group '${key.groupName}'`);
         const body = await client.delete<SuccessBody>(`/api/keys/${encodeURIComponent(key.id)}`);
         if (ctx.json) return ctx.printJson(body);
         ctx.confirm(key.id, `Deleted API key '${key.name}' from group '${key.groupName}'.`);
@@ -229,19 +231,21 @@ function registerGroups(keys: Command, io: Io): void {
       }),
     );
 
-  groups
-    .command("delete")
+  withYes(groups.command("delete"))
     .alias("rm")
     .description("Delete an empty key group (and the secrets scoped to it)")
     .argument("<group>", "group name or ID")
     .addHelpText(
       "after",
-      `${examples("crude keys groups delete mobile-app")}\nThe management group cannot be deleted; delete a group's keys first.\n`,
+      `${examples("crude keys groups delete mobile-app", "crude keys groups delete mobile-app --yes")}
+The management group cannot be deleted; delete a group's keys first.\n`,
     )
     .action(
-      action(io, async (ctx, nameOrId: string) => {
+      action(io, async (ctx, nameOrId: string, flags: { yes?: boolean }) => {
+        const confirm = confirmation(ctx, flags.yes, `delete key group '${nameOrId}'`);
         const client = await ctx.client();
         const group = await findGroup(client, nameOrId);
+        await confirm(`delete key group '${group.name}'`);
         const body = await client.delete<SuccessBody>(`/api/key-groups/${encodeURIComponent(group.id)}`);
         if (ctx.json) return ctx.printJson(body);
         ctx.confirm(group.id, `Deleted key group '${group.name}'.`);

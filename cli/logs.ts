@@ -1,9 +1,11 @@
-import type { Command } from "commander";
+import { type Command, Help } from "commander";
 import type { ApiClient } from "../src/api-client.js";
-import type { FunctionsListBody, LogsBody, StoredLog } from "../src/api-types.js";
+import type { FunctionsListBody, LogsBody, LogsDeletedBody, StoredLog } from "../src/api-types.js";
 import { parseDuration } from "../src/duration.js";
 import { UsageError } from "../src/errors.js";
 import { action, examples } from "./action.js";
+import { confirmation, withYes } from "./confirm.js";
+import { findFunction } from "./function-lookup.js";
 import type { Io } from "./io.js";
 import { LogLines } from "./log-lines.js";
 import { followLogs } from "./logs-follow.js";
@@ -46,10 +48,10 @@ function parseSince(text: string): string {
 }
 
 export function registerLogs(program: Command, io: Io): void {
-  program
+  const logs = program
     .command("logs")
     .description("Show handler logs: console output and request events, oldest first; --follow to watch live")
-    .option("--function <name>", "only this function (name or ID)")
+    .option("--function <function>", "only this function (name or ID)")
     .option(
       "-l, --level <levels>",
       "only these levels, comma-separated: log debug info warn error trace stdout stderr exec_start exec_end exec_reject",
@@ -84,7 +86,7 @@ resumes after the last entry it printed.\n`,
 
         const startedAt = Date.now();
         const limit = flags.limit ?? (flags.since === undefined ? DEFAULT_LIMIT : Number.POSITIVE_INFINITY);
-        const history = await newest(client, query, limit);
+        const history = await newestLogs(client, query, limit);
         for (const entry of history.reverse()) print(entry);
         if (!flags.follow) {
           if (history.length === 0 && !ctx.json) ctx.err(emptyHint(flags));
@@ -105,10 +107,47 @@ resumes after the last entry it printed.\n`,
         });
       }),
     );
+
+  withYes(logs.command("clear"))
+    .description("Delete every stored log entry of one function (named with --function)")
+    .configureHelp({
+      ...logs.configureHelp(),
+      // Of the flags of `crude logs` (given to it as to every subcommand), only --function applies here.
+      visibleGlobalOptions(this: Help, command: Command) {
+        return Help.prototype.visibleGlobalOptions
+          .call(this, command)
+          .filter((option) => !logs.options.includes(option) || option.long === "--function");
+      },
+    })
+    .addHelpText(
+      "after",
+      `${examples("crude logs clear --function hello", "crude logs clear --function hello --yes")}
+The function stays; only its log entries go (deleting a function deletes them too).\n`,
+    )
+    .action(
+      action(io, async (ctx, flags: { yes?: boolean }) => {
+        // --function is the one of `crude logs` (commander hands a parent's flags to its subcommands), and so are
+        // the filters: refused, as `--since 1h` would read as "clear the last hour" but clears everything.
+        const { function: nameOrId, ...logsFlags } = ctx.options as LogsFlags;
+        const filters = (["level", "limit", "since", "request", "follow"] as const).filter((name) => logsFlags[name] !== undefined);
+        if (filters.length > 0) throw new UsageError(`crude logs clear deletes all of a function's logs; drop --${filters.join(", --")}`);
+        if (nameOrId === undefined) throw new UsageError("name the function whose logs to delete: crude logs clear --function NAME");
+        const confirm = confirmation(ctx, flags.yes, `delete the logs of function '${nameOrId}'`);
+        const client = await ctx.client();
+        const fn = await findFunction(client, nameOrId);
+        await confirm(`delete the logs of function '${fn.name}'`);
+        const body = await client.delete<LogsDeletedBody>(`/api/logs/${encodeURIComponent(fn.id)}`);
+        if (ctx.json) return ctx.printJson(body);
+        ctx.confirm(
+          fn.id,
+          `Deleted ${body.data.deleted === 1 ? "1 log entry" : `${body.data.deleted} log entries`} of function '${fn.name}'.`,
+        );
+      }),
+    );
 }
 
 /** Up to `limit` of the newest matching entries, newest first, following the API's page links. */
-async function newest(client: ApiClient, query: LogsQuery, limit: number): Promise<StoredLog[]> {
+export async function newestLogs(client: ApiClient, query: LogsQuery, limit: number): Promise<StoredLog[]> {
   const entries: StoredLog[] = [];
   let path: string | undefined = "/api/logs";
   let params: Record<string, string | number | undefined> | undefined = { ...query, limit: Math.min(limit, PAGE_LIMIT) };

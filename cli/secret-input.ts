@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { CrudeError, UsageError } from "../src/errors.js";
+import { CancelledError, UsageError } from "../src/errors.js";
 import { type Io, readStdinBytes } from "./io.js";
 
 const CTRL_C = "\u0003";
@@ -38,7 +38,7 @@ export function promptHidden(io: Io, question: string): Promise<string> {
     const onData = (chunk: string) => {
       for (const char of chunk) {
         if (char === "\r" || char === "\n" || char === CTRL_D) return finish(() => resolve(answer));
-        if (char === CTRL_C) return finish(() => reject(new CrudeError("cancelled")));
+        if (char === CTRL_C) return finish(() => reject(new CancelledError()));
         answer = BACKSPACES.has(char) ? answer.slice(0, -1) : answer + char;
       }
     };

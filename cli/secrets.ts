@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { SecretCreatedBody, SecretsListBody, SecretWithValue, SuccessBody } from "../src/api-types.js";
 import { action, examples } from "./action.js";
+import { confirmation, withYes } from "./confirm.js";
 import { findFunction } from "./function-lookup.js";
 import type { Io } from "./io.js";
 import { findGroup, findKey } from "./key-lookup.js";
@@ -65,7 +66,7 @@ key > group > function > global.\n`,
       }),
     );
 
-  scopeOptions(secrets.command("get").description("Print a secret's value").argument("<name>", "secret name"))
+  scopeOptions(secrets.command("get").description("Print a secret's value").argument("<secret>", "secret name"))
     .addHelpText(
       "after",
       `${examples("crude secrets get DB_URL", "crude secrets get STRIPE_TOKEN --group mobile-app", "crude secrets get DB_URL --json | jq .comment")}
@@ -111,7 +112,7 @@ One trailing newline of a file or stdin is dropped.\n`,
             body: { value, comment: flags.comment },
           });
           if (ctx.json) return ctx.printJson(body);
-          return ctx.options.quiet ? ctx.out(existing.id) : ctx.out(`Updated ${target.label} secret '${name}'.`);
+          return ctx.confirm(existing.id, `Updated ${target.label} secret '${name}'.`);
         }
         const ids = { function: { functionId: target.ref }, group: { groupId: target.ref }, key: { keyId: target.ref }, global: {} }[
           target.scope
@@ -120,21 +121,22 @@ One trailing newline of a file or stdin is dropped.\n`,
           body: { name, value, scopeType: target.scope, comment: flags.comment, ...ids },
         });
         if (ctx.json) return ctx.printJson(body);
-        return ctx.options.quiet ? ctx.out(body.id) : ctx.out(`Created ${target.label} secret '${name}'.`);
+        ctx.confirm(body.id, `Created ${target.label} secret '${name}'.`);
       }),
     );
 
-  scopeOptions(secrets.command("delete").alias("rm").description("Delete a secret").argument("<name>", "secret name"))
-    .addHelpText("after", examples("crude secrets delete DB_URL", "crude secrets delete API_TOKEN --key ios"))
+  withYes(scopeOptions(secrets.command("delete").alias("rm").description("Delete a secret").argument("<secret>", "secret name")))
+    .addHelpText("after", examples("crude secrets delete DB_URL", "crude secrets delete API_TOKEN --key ios --yes"))
     .action(
-      action(io, async (ctx, name: string, flags: ScopeFlags) => {
+      action(io, async (ctx, name: string, flags: ScopeFlags & { yes?: boolean }) => {
+        const confirm = confirmation(ctx, flags.yes, `delete secret '${name}'`);
         const client = await ctx.client();
         const secret = await findSecret(client, name, flags);
+        const label = (await scopeLabels(client, [secret]))(secret);
+        await confirm(`delete ${label} secret '${name}'`);
         const body = await client.delete<SuccessBody>(`/api/secrets/${encodeURIComponent(secret.id)}`);
         if (ctx.json) return ctx.printJson(body);
-        if (ctx.options.quiet) return ctx.out(secret.id);
-        const label = await scopeLabels(client, [secret]);
-        ctx.out(`Deleted ${label(secret)} secret '${name}'.`);
+        ctx.confirm(secret.id, `Deleted ${label} secret '${name}'.`);
       }),
     );
 }

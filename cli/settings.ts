@@ -38,6 +38,7 @@ export function registerSettings(program: Command, io: Io): void {
       action(io, async (ctx) => {
         const body = await (await ctx.client()).get<SettingsListBody>("/api/settings");
         if (ctx.json) return ctx.printJson(body);
+        if (ctx.options.quiet) return ctx.outLines(body.settings.map((s) => s.name));
         await printTable(
           ctx,
           ["NAME", "VALUE", "DEFAULT"],
@@ -49,7 +50,7 @@ export function registerSettings(program: Command, io: Io): void {
   settings
     .command("get")
     .description("Print one setting's value")
-    .argument("<name>", "setting name, e.g. log.level")
+    .argument("<setting>", "setting name, e.g. log.level")
     .addHelpText("after", examples("crude settings get log.level", "crude settings get files.max-size-bytes --json"))
     .action(
       action(io, async (ctx, name: string) => {

@@ -6,6 +6,7 @@ import { UsageError } from "../src/errors.js";
 import { action, examples } from "./action.js";
 import type { CommandContext } from "./context.js";
 import type { Io } from "./io.js";
+import { withProgress } from "./progress.js";
 import { findSource } from "./source-lookup.js";
 import { isEmpty, isSkipped, type MirrorPlan, SourceMirror, summarize } from "./source-mirror.js";
 
@@ -44,12 +45,20 @@ for byte, so an unchanged file is never uploaded again.\n`,
         const client = await ctx.client();
         const source = await findSource(client, nameOrId);
         const mirror = new SourceMirror(client, source.id, root);
-        const plan = await mirror.plan();
-        if (!flags.dryRun) await mirror.apply(plan);
+        const plan = await mirrorOnce(ctx, source, mirror, flags.dryRun === true);
         report(ctx, source, plan, flags.dryRun === true);
         if (flags.watch) await watch(ctx, source, mirror, root);
       }),
     );
+}
+
+/** Compares, and unless it is a dry run uploads and removes, with a progress line while that takes. */
+function mirrorOnce(ctx: CommandContext, source: Source, mirror: SourceMirror, dryRun: boolean): Promise<MirrorPlan> {
+  return withProgress(ctx, `${dryRun ? "Comparing with" : "Pushing to"} '${source.name}'…`, async () => {
+    const plan = await mirror.plan();
+    if (!dryRun) await mirror.apply(plan);
+    return plan;
+  });
 }
 
 function report(ctx: CommandContext, source: Source, plan: MirrorPlan, dryRun: boolean, quietWhenEmpty = false): void {
@@ -84,8 +93,7 @@ async function watch(ctx: CommandContext, source: Source, mirror: SourceMirror, 
     do {
       again = false;
       try {
-        const plan = await mirror.plan();
-        await mirror.apply(plan);
+        const plan = await mirrorOnce(ctx, source, mirror, false);
         report(ctx, source, plan, false, true);
       } catch (error) {
         ctx.err(`crude: ${(error as Error).message}`);

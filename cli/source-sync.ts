@@ -3,27 +3,22 @@ import type { ApiClient } from "../src/api-client.js";
 import type { Source, SourceStatusBody } from "../src/api-types.js";
 import { CrudeError } from "../src/errors.js";
 import type { CommandContext } from "./context.js";
+import { withProgress } from "./progress.js";
 
 const POLL_MS = 250;
-const SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
 
 /**
- * Waits until the source's running sync has ended, with a spinner and the elapsed time on a
- * terminal's stderr (nothing when piped); answers the final status, or throws the sync's error.
+ * Waits until the source's running sync has ended (with a progress line on a terminal);
+ * answers the final status, or throws the sync's error.
  */
 export async function waitForSync(ctx: CommandContext, client: ApiClient, source: Pick<Source, "id" | "name">): Promise<SourceStatusBody> {
-  const stderr = ctx.io.stderr;
-  const show = stderr.isTTY === true && !ctx.options.quiet && !ctx.json;
-  const started = Date.now();
-  let status: SourceStatusBody;
-  for (let tick = 0; ; tick++) {
-    status = await client.get<SourceStatusBody>(`/api/sources/${encodeURIComponent(source.id)}/status`);
-    if (!status.isSyncing) break;
-    if (show)
-      stderr.write(`\r\u001b[2K${SPINNER[tick % SPINNER.length]} Syncing '${source.name}'… ${Math.round((Date.now() - started) / 1000)}s`);
-    await sleep(POLL_MS);
-  }
-  if (show) stderr.write("\r\u001b[2K");
+  const status = await withProgress(ctx, `Syncing '${source.name}'…`, async () => {
+    for (;;) {
+      const current = await client.get<SourceStatusBody>(`/api/sources/${encodeURIComponent(source.id)}/status`);
+      if (!current.isSyncing) return current;
+      await sleep(POLL_MS);
+    }
+  });
   if (status.lastSyncError !== null) throw new CrudeError(`sync of '${source.name}' failed: ${status.lastSyncError}`);
   return status;
 }

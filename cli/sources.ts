@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { Source, SourceStatusBody, SourceSyncBody, SourcesListBody, SourceUpdatedBody, SuccessBody } from "../src/api-types.js";
 import { ApiError, UsageError } from "../src/errors.js";
 import { action, examples } from "./action.js";
+import { confirmation, withYes } from "./confirm.js";
 import type { Io } from "./io.js";
 import { type GitSourceFlags, gitSettingsChanges, gitSourceSettings, parseIntervalFlag } from "./source-git.js";
 import { findSource } from "./source-lookup.js";
@@ -156,19 +157,21 @@ or ref starts a sync at once.\n`,
       }),
     );
 
-  sources
-    .command("delete")
+  withYes(sources.command("delete"))
     .alias("rm")
     .description("Delete a code source and every file in its directory")
     .argument("<source>", "source name or ID")
     .addHelpText(
       "after",
-      `${examples("crude sources delete my-api")}\nFunctions whose handlers were in it stay, and answer 404 until their files exist again.\n`,
+      `${examples("crude sources delete my-api", "crude sources delete my-api --yes")}
+Functions whose handlers were in it stay, and answer 404 until their files exist again.\n`,
     )
     .action(
-      action(io, async (ctx, nameOrId: string) => {
+      action(io, async (ctx, nameOrId: string, flags: { yes?: boolean }) => {
+        const confirm = confirmation(ctx, flags.yes, `delete source '${nameOrId}' and all its files`);
         const client = await ctx.client();
         const source = await findSource(client, nameOrId);
+        await confirm(`delete source '${source.name}' and all its files`);
         const body = await client.delete<SuccessBody>(`/api/sources/${encodeURIComponent(source.id)}`);
         if (ctx.json) return ctx.printJson(body);
         ctx.confirm(source.id, `Deleted source '${source.name}' and its files.`);

@@ -3,6 +3,7 @@ import type { ApiClient } from "../src/api-client.js";
 import type { SuccessBody, User, UsersListBody } from "../src/api-types.js";
 import { CrudeError } from "../src/errors.js";
 import { action, examples } from "./action.js";
+import { confirmation, withYes } from "./confirm.js";
 import type { CommandContext } from "./context.js";
 import type { Io } from "./io.js";
 import { promptHidden, readStdin } from "./secret-input.js";
@@ -73,8 +74,7 @@ Every signed-in user may do everything; the first account (created by sign-up) c
         const client = await ctx.client();
         const body = await client.post<User>("/api/users", { body: { email, name: options.name, ...(await newPassword(ctx)) } });
         if (ctx.json) return ctx.printJson(body);
-        if (ctx.options.quiet) return ctx.out(body.id);
-        ctx.out(`Created user ${body.email} (id ${body.id}).`);
+        ctx.confirm(body.id, `Created user ${body.email} (id ${body.id}).`);
       }),
     );
 
@@ -92,25 +92,24 @@ Every signed-in user may do everything; the first account (created by sign-up) c
         const user = await findUser(client, emailOrId);
         const body = await client.put<SuccessBody>(`/api/users/${encodeURIComponent(user.id)}`, { body: await newPassword(ctx) });
         if (ctx.json) return ctx.printJson(body);
-        if (ctx.options.quiet) return ctx.out(user.id);
-        ctx.out(`Changed the password of ${user.email}.`);
+        ctx.confirm(user.id, `Changed the password of ${user.email}.`);
       }),
     );
 
-  users
-    .command("delete")
+  withYes(users.command("delete"))
     .alias("rm")
     .description("Delete a user (not yourself, not the first administrator)")
     .argument("<user>", "email address or ID")
-    .addHelpText("after", examples("crude users delete ops@example.com"))
+    .addHelpText("after", examples("crude users delete ops@example.com", "crude users delete ops@example.com --yes"))
     .action(
-      action(io, async (ctx, emailOrId: string) => {
+      action(io, async (ctx, emailOrId: string, flags: { yes?: boolean }) => {
+        const confirm = confirmation(ctx, flags.yes, `delete user ${emailOrId}`);
         const client = await ctx.client();
         const user = await findUser(client, emailOrId);
+        await confirm(`delete user ${user.email}`);
         const body = await client.delete<SuccessBody>(`/api/users/${encodeURIComponent(user.id)}`);
         if (ctx.json) return ctx.printJson(body);
-        if (ctx.options.quiet) return ctx.out(user.id);
-        ctx.out(`Deleted user ${user.email}.`);
+        ctx.confirm(user.id, `Deleted user ${user.email}.`);
       }),
     );
 }

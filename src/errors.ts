@@ -26,6 +26,14 @@ export class UsageError extends CrudeError {
   }
 }
 
+/** The user answered no to a confirmation (or pressed Ctrl-C at a prompt): nothing was changed. */
+export class CancelledError extends CrudeError {
+  constructor() {
+    super("cancelled");
+    this.name = "CancelledError";
+  }
+}
+
 export class DaemonUnreachableError extends CrudeError {
   constructor(where: string, cause: string | undefined, remote: boolean) {
     super(`cannot reach the crude daemon at ${where}${cause ? ` (${cause})` : ""}`, ExitCode.unreachable, [

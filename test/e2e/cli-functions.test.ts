@@ -65,7 +65,7 @@ describe("crude functions", () => {
     expect((await crude(["functions", "list"])).stdout).toMatch(/^hello\s+\/hello\s+GET\s+no\s+/m);
     expect(JSON.parse((await crude(["functions", "enable", "hello", "--json"])).stdout).function.enabled).toBe(true);
 
-    expect(await crude(["functions", "rm", "hello"])).toMatchObject({ code: 0, stdout: "Deleted function 'hello'.\n" });
+    expect(await crude(["functions", "rm", "hello", "--yes"])).toMatchObject({ code: 0, stdout: "Deleted function 'hello'.\n" });
     expect(JSON.parse((await crude(["functions", "list", "--json"])).stdout)).toEqual({ functions: [] });
   });
 
@@ -228,7 +228,7 @@ describe("crude functions", () => {
         "crude: cors.origins contains invalid URL: localhost\n",
       ],
       [["functions", "get", "ghost"], 1, "crude: no function 'ghost'\n  list them with: crude functions list\n"],
-      [["functions", "delete", "ghost"], 1, "crude: no function 'ghost'\n  list them with: crude functions list\n"],
+      [["functions", "delete", "ghost", "--yes"], 1, "crude: no function 'ghost'\n  list them with: crude functions list\n"],
       [["functions", "enable", "ghost"], 1, "crude: no function 'ghost'\n  list them with: crude functions list\n"],
       [["functions", "update", "taken"], 2, "crude: nothing to change: give the flags to change (see crude functions update --help)\n"],
       [
@@ -259,7 +259,7 @@ describe("crude functions", () => {
     expect((await crude(["secrets", "list"])).stdout).toMatch(/^TOKEN\s+function billing\s/m);
     expect((await crude(["secrets", "list", "--function", "billing", "-q"])).stdout).toMatch(/^[a-z0-9]{20}\n$/);
     expect((await crude(["secrets", "get", "TOKEN", "--function", "billing"])).stdout).toBe("v2\n");
-    await crude(["functions", "delete", "billing"]);
+    await crude(["functions", "delete", "billing", "--yes"]);
     expect(JSON.parse((await crude(["secrets", "list", "--json"])).stdout)).toEqual({ secrets: [] });
   });
 });

@@ -51,7 +51,9 @@ describe("crude keys", () => {
     expect((await runCliInProcess(["keys", "update", inB.id, "--description", "by id"], { env })).stdout).toBe(
       "Updated API key 'same' in group 'b'.\n",
     );
-    expect((await runCliInProcess(["keys", "delete", "same", "-g", "a"], { env })).stdout).toBe("Deleted API key 'same' from group 'a'.\n");
+    expect((await runCliInProcess(["keys", "delete", "same", "-g", "a", "--yes"], { env })).stdout).toBe(
+      "Deleted API key 'same' from group 'a'.\n",
+    );
     expect((await runCliInProcess(["keys", "get", "same", "-q"], { env })).stdout).toBe(`${inB.id}\n`);
   });
 
@@ -69,7 +71,7 @@ describe("crude keys", () => {
       [["keys", "update", "ghost"], 2, "crude: nothing to change: give --name, --value or --description\n"],
       [["keys", "groups", "create", "Bad Name"], 1, "crude: Invalid group name. Must be lowercase alphanumeric with dashes/underscores.\n"],
       [["keys", "groups", "create", "management"], 1, "crude: Group 'management' already exists\n"],
-      [["keys", "groups", "delete", "management"], 1, "crude: Cannot delete management group\n"],
+      [["keys", "groups", "delete", "management", "--yes"], 1, "crude: Cannot delete management group\n"],
       [["keys", "groups", "update", "management"], 2, "crude: required option '-d, --description <text>' not specified\n"],
     ];
     for (const [args, code, stderr] of cases) {
@@ -84,12 +86,12 @@ describe("crude keys", () => {
     const { env } = await daemonWithCli();
     await runCliInProcess(["keys", "groups", "create", "apps"], { env });
     await runCliInProcess(["keys", "create", "-g", "apps", "-n", "one"], { env });
-    expect(await runCliInProcess(["keys", "groups", "delete", "apps"], { env })).toMatchObject({
+    expect(await runCliInProcess(["keys", "groups", "delete", "apps", "--yes"], { env })).toMatchObject({
       code: 1,
       stderr: "crude: Cannot delete group with 1 existing key(s). Delete keys first.\n",
     });
-    await runCliInProcess(["keys", "delete", "one"], { env });
-    expect(await runCliInProcess(["keys", "groups", "delete", "apps"], { env })).toMatchObject({
+    await runCliInProcess(["keys", "delete", "one", "--yes"], { env });
+    expect(await runCliInProcess(["keys", "groups", "delete", "apps", "--yes"], { env })).toMatchObject({
       code: 0,
       stdout: "Deleted key group 'apps'.\n",
     });
@@ -118,7 +120,7 @@ describe("crude encryption", () => {
     expect(status.stdout).toMatch(/^next rotation\s+\S+ \(every 90 days\)$/m);
     expect(status.stdout).toMatch(/^in progress\s+no$/m);
 
-    const rotate = await runCliInProcess(["encryption", "rotate"], { env });
+    const rotate = await runCliInProcess(["encryption", "rotate", "--yes"], { env });
     expect(rotate).toMatchObject({ code: 0, stdout: "Rotated to key version B: 1 value re-encrypted.\n", stderr: "" });
     const json = JSON.parse((await runCliInProcess(["encryption", "status", "--json"], { env })).stdout);
     expect(json).toMatchObject({ currentVersion: "B", isInProgress: false, daysSinceRotation: 0 });
@@ -129,15 +131,16 @@ describe("crude encryption", () => {
     const { t, env } = await daemonWithCli();
     for (let i = 0; i < 30; i++) await t.socket.post("/api/keys", { body: { groupId: "management", name: `k${i}` } });
     await t.socket.put("/api/settings", {
-      body: { settings: { "encryption.key-rotation.batch-size": "10", "encryption.key-rotation.batch-sleep-ms": "400" } },
+      // Three batches with a second's pause after each: well past the second before the progress line appears.
+      body: { settings: { "encryption.key-rotation.batch-size": "10", "encryption.key-rotation.batch-sleep-ms": "1000" } },
     });
-    const onTerminal = await runCliInProcess(["encryption", "rotate"], { env, stderrIsTTY: true });
+    const onTerminal = await runCliInProcess(["encryption", "rotate", "--yes"], { env, stderrIsTTY: true });
     expect(onTerminal.code).toBe(0);
     expect(onTerminal.stderr).toMatch(/Re-encrypting… \d+\/30/);
     // The progress line is erased before the result is printed.
     expect(onTerminal.stderr.endsWith("\r\u001b[2K")).toBe(true);
     expect(onTerminal.stdout).toBe("Rotated to key version B: 30 values re-encrypted.\n");
-    const piped = await runCliInProcess(["encryption", "rotate"], { env });
+    const piped = await runCliInProcess(["encryption", "rotate", "--yes"], { env });
     expect(piped).toMatchObject({ code: 0, stderr: "" });
   });
 });

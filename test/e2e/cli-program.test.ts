@@ -29,6 +29,38 @@ describe("the crude program", () => {
     }
   });
 
+  it("spells each flag one way everywhere: the same short form in every command that has one", () => {
+    const shorts = new Map<string, Set<string>>();
+    for (const { command } of definedCommands(definedProgram())) {
+      for (const option of command.options) {
+        if (!option.long || !option.short) continue;
+        shorts.set(option.long, new Set([...(shorts.get(option.long) ?? []), option.short]));
+      }
+    }
+    for (const [long, forms] of shorts) expect([...forms], long).toHaveLength(1);
+  });
+
+  it("lets every command that deletes or cannot be undone skip its question with -y, --yes", () => {
+    const destructive = definedCommands(definedProgram()).filter(
+      ({ path }) => path.at(-1) === "delete" || ["encryption rotate", "logs clear"].includes(path.join(" ")),
+    );
+    expect(destructive.map(({ path }) => path.join(" ")).sort()).toEqual([
+      "encryption rotate",
+      "files delete",
+      "functions delete",
+      "keys delete",
+      "keys groups delete",
+      "logs clear",
+      "secrets delete",
+      "sources delete",
+      "users delete",
+    ]);
+    for (const { path, command } of destructive) {
+      expect(command.options.find((option) => option.long === "--yes")?.short, path.join(" ")).toBe("-y");
+      expect(helpOf(command), path.join(" ")).toMatch(/-y, --yes\s+do not ask for confirmation/);
+    }
+  });
+
   it("ends quietly when the reader of its output goes away (crude … | head -1)", async () => {
     const child = execa(process.execPath, [CRUDE_BIN, "--help"], { env: isolatedEnv(), extendEnv: false, reject: false });
     // Close the read end before the CLI has booted, so its first write meets a closed pipe.

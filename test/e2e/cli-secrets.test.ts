@@ -41,7 +41,7 @@ describe("crude secrets", () => {
     expect(await crude(["secrets", "set", "TOKEN", "two"])).toMatchObject({ code: 0, stdout: "Updated global secret 'TOKEN'.\n" });
     expect((await crude(["secrets", "get", "TOKEN"])).stdout).toBe("two\n");
     expect(JSON.parse((await crude(["secrets", "list", "--json"])).stdout).secrets).toHaveLength(1);
-    expect(await crude(["secrets", "delete", "TOKEN"])).toMatchObject({ code: 0, stdout: "Deleted global secret 'TOKEN'.\n" });
+    expect(await crude(["secrets", "delete", "TOKEN", "--yes"])).toMatchObject({ code: 0, stdout: "Deleted global secret 'TOKEN'.\n" });
     expect(await crude(["secrets", "get", "TOKEN"])).toMatchObject({
       code: 1,
       stderr: "crude: no secret 'TOKEN'\n  list them with: crude secrets list\n",
@@ -74,7 +74,7 @@ describe("crude secrets", () => {
     expect(byGroup.stdout).not.toMatch(/global|key ios/);
 
     // Deleting the key takes its secrets with it.
-    await crude(["keys", "delete", "ios"]);
+    await crude(["keys", "delete", "ios", "--yes"]);
     const names = JSON.parse((await crude(["secrets", "list", "--json"])).stdout).secrets.map((s: { scopeType: string }) => s.scopeType);
     expect(names.sort()).toEqual(["global", "group"]);
   });
@@ -99,7 +99,7 @@ describe("crude secrets", () => {
       ],
       [["secrets", "set", "X", "--from-file", "/nonexistent/file"], 2, "crude: cannot read /nonexistent/file: ENOENT\n"],
       [["secrets", "set", "X", "v", "--function", "nofn"], 1, "crude: no function 'nofn'\n  list them with: crude functions list\n"],
-      [["secrets", "delete", "X"], 1, "crude: no secret 'X'\n  list them with: crude secrets list\n"],
+      [["secrets", "delete", "X", "--yes"], 1, "crude: no secret 'X'\n  list them with: crude secrets list\n"],
     ];
     for (const [args, code, stderr] of cases) {
       expect(await crude(args), args.join(" ")).toMatchObject({ code, stderr });

@@ -29,7 +29,7 @@ describe("crude sources", () => {
     expect((await t.socket.get<Source>(`/api/sources/${id}`)).enabled).toBe(false);
     expect((await crude(["sources", "update", id as string, "--enable", "-q"])).stdout).toBe(`${id}\n`);
 
-    expect((await crude(["sources", "delete", "my-api"])).stdout).toBe("Deleted source 'my-api' and its files.\n");
+    expect((await crude(["sources", "delete", "my-api", "--yes"])).stdout).toBe("Deleted source 'my-api' and its files.\n");
     expect((await crude(["sources", "list", "-q"])).stdout).toBe("");
   });
 
@@ -50,7 +50,7 @@ describe("crude sources", () => {
     });
     const disabled = JSON.parse((await crude(["sources", "update", "app", "--disable", "--json"])).stdout);
     expect(disabled).toMatchObject({ id, enabled: false, syncTriggered: false });
-    expect(JSON.parse((await crude(["sources", "delete", "app", "--json"])).stdout)).toEqual({ success: true });
+    expect(JSON.parse((await crude(["sources", "delete", "app", "--yes", "--json"])).stdout)).toEqual({ success: true });
   });
 
   it("shows status, and passes on the daemon's refusal to sync a manual source", async () => {
@@ -130,8 +130,8 @@ describe("crude files", () => {
     });
     expect(Buffer.from(got.stdout)).toEqual(EVERY_BYTE);
 
-    expect(await crude(["files", "delete", "app", "blob.bin"])).toMatchObject({ code: 0, stdout: "Deleted app/blob.bin.\n" });
-    expect((await crude(["files", "delete", "app", "lib/util.ts", "-q"])).stdout).toBe("lib/util.ts\n");
+    expect(await crude(["files", "delete", "app", "blob.bin", "--yes"])).toMatchObject({ code: 0, stdout: "Deleted app/blob.bin.\n" });
+    expect((await crude(["files", "delete", "app", "lib/util.ts", "-y", "-q"])).stdout).toBe("lib/util.ts\n");
     expect((await crude(["files", "list", "app", "-q"])).stdout).toBe("hello.ts\n");
   });
 
@@ -140,7 +140,7 @@ describe("crude files", () => {
     await crude(["sources", "create", "app"]);
     const cases: [string[], number, string][] = [
       [["files", "get", "app", "missing.ts"], 1, "crude: File not found\n"],
-      [["files", "delete", "app", "missing.ts"], 1, "crude: File not found\n"],
+      [["files", "delete", "app", "missing.ts", "--yes"], 1, "crude: File not found\n"],
       [["files", "get", "app", "../other/x.ts"], 1, "crude: Path escapes base directory\n"],
       [["files", "put", "app", "../x.ts", "-"], 1, "crude: Path escapes base directory\n"],
       [["files", "put", "app", "x.ts", "/no/such/file"], 2, "crude: cannot read /no/such/file: ENOENT\n"],

@@ -35,8 +35,11 @@ describe("crude users", () => {
     expect((await browser.signIn("ops@example.com", "old-password")).status).toBe(401);
     expect((await browser.signIn("ops@example.com", "new-password")).status).toBe(200);
 
-    expect(await crude(["users", "delete", "ops@example.com"])).toMatchObject({ code: 0, stdout: "Deleted user ops@example.com.\n" });
-    expect(await crude(["users", "delete", "admin@example.com"])).toMatchObject({
+    expect(await crude(["users", "delete", "ops@example.com", "--yes"])).toMatchObject({
+      code: 0,
+      stdout: "Deleted user ops@example.com.\n",
+    });
+    expect(await crude(["users", "delete", "admin@example.com", "--yes"])).toMatchObject({
       code: 1,
       stderr: "crude: Cannot delete permanent admin user\n",
     });
@@ -56,7 +59,7 @@ describe("crude users", () => {
         1,
         "crude: no user 'ghost@example.com'\n  list them with: crude users list\n",
       ],
-      [["users", "delete", "ghost"], undefined, 1, "crude: no user 'ghost'\n  list them with: crude users list\n"],
+      [["users", "delete", "ghost", "--yes"], undefined, 1, "crude: no user 'ghost'\n  list them with: crude users list\n"],
     ];
     for (const [args, input, code, stderr] of cases) {
       expect(await crude(args, input), args.join(" ")).toMatchObject({ code, stderr });

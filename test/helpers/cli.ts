@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
 import { execa } from "execa";
 import type { Io } from "../../cli/io.js";
@@ -28,6 +29,13 @@ export function isolatedEnv(overrides: Env = {}): Env {
   return { ...env, HOME: home, CRUDE_CONFIG_DIR: join(home, "config"), NO_COLOR: "1", ...overrides };
 }
 
+/** The environment with a `crude` first on PATH that runs this checkout's bin/crude, for shells and scripts that call it by name. */
+export function withCrudeOnPath(env: Env): Env {
+  const bin = join(tempDir("crude-bin-"), "crude");
+  writeFileSync(bin, `#!/bin/sh\nexec '${process.execPath}' '${CRUDE_BIN}' "$@"\n`, { mode: 0o755 });
+  return { ...env, PATH: [dirname(bin), env.PATH].filter(Boolean).join(delimiter) };
+}
+
 /** Runs the real `bin/crude` as a subprocess. */
 export async function runCrude(args: string[], options: { env?: Env; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   const result = await execa(process.execPath, [CRUDE_BIN, ...args], {
@@ -43,7 +51,7 @@ export async function runCrude(args: string[], options: { env?: Env; input?: str
 /** Runs a command line in this process with captured IO: fast, for tests of output and exit codes. */
 export async function runCliInProcess(
   args: string[],
-  options: { env?: Env; stdoutIsTTY?: boolean; stderrIsTTY?: boolean; input?: string } = {},
+  options: { env?: Env; stdoutIsTTY?: boolean; stderrIsTTY?: boolean; stdinIsTTY?: boolean; input?: string } = {},
 ): Promise<CliResult> {
   const stdout = Object.assign(new PassThrough(), { isTTY: options.stdoutIsTTY ?? false });
   const stderr = Object.assign(new PassThrough(), { isTTY: options.stderrIsTTY ?? false });
@@ -58,8 +66,9 @@ export async function runCliInProcess(
   const io: Io = {
     stdout,
     stderr,
-    // A piped stdin that ends: commands reading it never wait for a terminal.
-    stdin: new PassThrough().end(options.input ?? ""),
+    // A stdin that ends: commands reading it never wait for a person; `stdinIsTTY` makes it pass for a
+    // terminal, where `input` is what the person types.
+    stdin: Object.assign(new PassThrough().end(options.input ?? ""), { isTTY: options.stdinIsTTY ?? false }),
     env: options.env ?? isolatedEnv(),
     interrupted: () => new Promise(() => {}),
   };
