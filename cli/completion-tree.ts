@@ -1,4 +1,5 @@
-import type { Command, Option } from "commander";
+import type { Argument, Command, Option } from "commander";
+import { isValueKind, type ValueKind } from "./completion-values.js";
 
 /** A flag as completion offers it. */
 export interface Flag {
@@ -6,7 +7,16 @@ export interface Flag {
   long?: string;
   /** What the flag's value is called ("port"), for flags that take one. */
   value?: string;
+  /** Set when the value names something the daemon knows (`--function <function>`). */
+  kind?: ValueKind;
   description: string;
+}
+
+/** A positional argument, for the names it completes with. */
+export interface Arg {
+  kind?: ValueKind;
+  /** A variadic argument takes this and every later position. */
+  variadic: boolean;
 }
 
 /** One command of the program, addressed by its path of names ("crude daemon start"). */
@@ -17,17 +27,18 @@ export interface CommandNode {
   description: string;
   /** Flags this command adds; commander accepts them anywhere below it too. */
   ownFlags: Flag[];
+  args: Arg[];
   children: CommandNode[];
 }
 
+const kindOf = (name: string | undefined) => (name !== undefined && isValueKind(name) ? name : undefined);
+
 function toFlag(option: Option): Flag {
-  return {
-    short: option.short,
-    long: option.long,
-    value: option.required || option.optional ? (/[<[]([^>\]]+)[>\]]/.exec(option.flags)?.[1] ?? "value") : undefined,
-    description: option.description,
-  };
+  const value = option.required || option.optional ? (/[<[]([^>\]]+)[>\]]/.exec(option.flags)?.[1] ?? "value") : undefined;
+  return { short: option.short, long: option.long, value, kind: kindOf(value), description: option.description };
 }
+
+const toArg = (argument: Argument): Arg => ({ kind: kindOf(argument.name()), variadic: argument.variadic });
 
 const flagKey = (flag: Flag) => flag.long ?? flag.short;
 
@@ -46,6 +57,7 @@ export function commandTree(program: Command): CommandNode {
       aliases: command.aliases(),
       description: command.description(),
       ownFlags,
+      args: command.registeredArguments.map(toArg),
       children: [],
     };
     const below = new Set([...inherited, ...ownFlags.map(flagKey)]);

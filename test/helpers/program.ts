@@ -20,12 +20,18 @@ export interface DefinedCommand {
   command: Command;
 }
 
-/** Every command below the root, parents before their subcommands (commander's implicit `help` is not one). */
+/**
+ * Every command below the root that users see, parents before their subcommands: not hidden
+ * ones (`__complete`, which the completion scripts run) nor commander's implicit `help`.
+ */
 export function definedCommands(command: Command, path: string[] = []): DefinedCommand[] {
-  return command.commands.flatMap((sub) => {
-    const subPath = [...path, sub.name()];
-    return [{ path: subPath, command: sub }, ...definedCommands(sub, subPath)];
-  });
+  const visible = command.createHelp().visibleCommands(command);
+  return command.commands
+    .filter((sub) => visible.includes(sub))
+    .flatMap((sub) => {
+      const subPath = [...path, sub.name()];
+      return [{ path: subPath, command: sub }, ...definedCommands(sub, subPath)];
+    });
 }
 
 /** The long flags a command shows in its --help, --help itself included. */
