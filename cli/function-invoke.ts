@@ -6,6 +6,7 @@ import { DaemonUnreachableError, UsageError } from "../src/errors.js";
 import { ROUTE_PARAM } from "../src/route-pattern.js";
 import type { CommandContext } from "./context.js";
 import { type Io, readStdinBytes } from "./io.js";
+import { withProgress } from "./progress.js";
 
 export interface InvokeFlags {
   method?: string;
@@ -41,8 +42,9 @@ export async function invokeFunction(
   const headers = parseHeaders(flags.header ?? []);
   if (flags.key !== undefined) headers.push(["X-API-Key", flags.key]);
   const method = flags.method?.toUpperCase() ?? defaultMethod(fn.methods, body !== undefined);
-  const base = flags.functionUrl === undefined ? await functionPortUrl(ctx, client) : parseUrl(flags.functionUrl);
-  const response = await send(base, method, path, headers, body);
+  const base = flags.functionUrl === undefined ? await functionPortUrl(client) : parseUrl(flags.functionUrl);
+  // Until the answer starts; its body may stream for long, but then there is output to watch.
+  const response = await withProgress(ctx, `Calling ${fn.name}: ${method} ${path}…`, () => send(base, method, path, headers, body));
   const status = response.statusCode ?? 0;
   const statusText = response.statusMessage ?? "";
   if (ctx.json) {
@@ -136,9 +138,9 @@ async function readData(io: Io, data: string): Promise<Buffer> {
  * The function port of the daemon the CLI talks to: its bind address for the local socket
  * (a wildcard address means this machine), the management URL's host for a remote daemon.
  */
-async function functionPortUrl(ctx: CommandContext, client: ApiClient): Promise<URL> {
+export async function functionPortUrl(client: ApiClient): Promise<URL> {
   const status = await client.get<StatusBody>("/api/status");
-  const target = await ctx.target();
+  const { target } = client;
   const host = "url" in target ? new URL(target.url).hostname : localAddress(status.host);
   const url = new URL("http://localhost");
   url.hostname = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
@@ -158,7 +160,8 @@ function localAddress(bind: string): string {
   return bind;
 }
 
-async function send(
+/** One request to the function port, answered unread; an unreachable port is a DaemonUnreachableError. */
+export async function send(
   base: URL,
   method: string,
   path: string,

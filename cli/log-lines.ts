@@ -42,13 +42,19 @@ export function localTime(iso: string): string {
  */
 export class LogLines {
   private readonly functionWidth: number;
+  private readonly time: (iso: string) => string;
+  private readonly timeWidth: number;
 
+  /** `clock` shows only the time of day, for narrow screens (`crude tui`). */
   constructor(
     private readonly style: Style,
     private readonly functionName: (id: string) => string,
     knownNames: readonly string[],
+    options: { clock?: boolean } = {},
   ) {
     this.functionWidth = Math.min(MAX_FUNCTION_WIDTH, Math.max(1, ...knownNames.map((name) => name.length)));
+    this.time = options.clock ? (iso) => localTime(iso).slice(11) : localTime;
+    this.timeWidth = options.clock ? 12 : 23;
   }
 
   render(entry: StoredLog): string {
@@ -56,12 +62,12 @@ export class LogLines {
     const level = (SHOWN_LEVEL[entry.level] ?? entry.level).padEnd(LEVEL_WIDTH);
     const fn = entry.functionId === "" ? "-" : this.functionName(entry.functionId);
     const prefix = [
-      style.dim(localTime(entry.timestamp)),
+      style.dim(this.time(entry.timestamp)),
       levelColor(style, entry.level)(level),
       padOrCut(fn, this.functionWidth),
       style.dim(entry.requestId.slice(0, REQUEST_WIDTH).padEnd(REQUEST_WIDTH)),
     ].join(" ");
-    const indent = " ".repeat(23 + 1 + LEVEL_WIDTH + 1 + this.functionWidth + 1 + REQUEST_WIDTH + 1);
+    const indent = " ".repeat(this.timeWidth + 1 + LEVEL_WIDTH + 1 + this.functionWidth + 1 + REQUEST_WIDTH + 1);
     const [first = "", ...rest] = text(entry).replace(/\n+$/, "").split("\n");
     return [`${prefix} ${first}`, ...rest.map((line) => indent + line)].join("\n");
   }

@@ -1,7 +1,8 @@
 import type { MetricsBody, MetricsResolution } from "../src/api-types.js";
 import { formatDecimal, plural } from "../src/format.js";
+import { fillWindow, type PeriodTotals } from "../src/metrics-window.js";
 import { sparkline } from "../src/sparkline.js";
-import { type Bucket, fillWindow, mergeBuckets } from "./metrics-series.js";
+import { mergeBuckets } from "./metrics-series.js";
 import type { Style } from "./style.js";
 
 const PERIOD_NOUN: Record<MetricsResolution, string> = { minutes: "minute", hours: "hour", days: "day" };
@@ -9,6 +10,8 @@ const PERIOD_NOUN: Record<MetricsResolution, string> = { minutes: "minute", hour
 const LABEL_WIDTH = 11;
 /** A space and the scale after each chart row: up to 7 digits, e.g. 9999999 executions. */
 const SCALE_WIDTH = 8;
+/** Columns of a chart row that hold no data: the label before the sparkline and the scale after it. */
+export const CHART_MARGIN = LABEL_WIDTH + SCALE_WIDTH;
 
 export interface ChartOptions {
   /** The function's name, or undefined for all functions. */
@@ -24,21 +27,21 @@ export interface ChartOptions {
 const ms = (value: number) => `${formatDecimal(value)} ms`;
 
 /** Minutes and hours read best in local time; a day is a UTC day, so its UTC date names it. */
-function timeLabel(start: number, resolution: MetricsResolution): string {
+export function timeLabel(start: number, resolution: MetricsResolution): string {
   if (resolution === "days") return new Date(start).toISOString().slice(0, 10);
   const date = new Date(start);
   return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
 }
 
 /** Three sparkline rows with their scales, and a time axis from `first` to `last` under them. */
-function chart(columns: readonly Bucket[], [first, last]: [string, string], style: Style): string[] {
+export function chart(columns: readonly PeriodTotals[], [first, last]: [string, string], style: Style): string[] {
   // A latency is measured only where something ran: an idle column is blank there, not zero.
-  const row = (label: string, pick: (b: Bucket) => number, measured: (b: Bucket) => boolean) => {
+  const row = (label: string, pick: (b: PeriodTotals) => number, measured: (b: PeriodTotals) => boolean) => {
     const line = sparkline(columns.map((b) => (measured(b) ? pick(b) : undefined)));
     return `${label.padEnd(LABEL_WIDTH)}${style.cyan(line)} ${style.dim(formatDecimal(Math.max(...columns.map(pick))))}`;
   };
   const always = () => true;
-  const ran = (b: Bucket) => b.count > 0;
+  const ran = (b: PeriodTotals) => b.count > 0;
   return [
     row("executions", (b) => b.count, always),
     row("avg ms", (b) => b.avgMs, ran),
@@ -60,7 +63,7 @@ export function renderMetrics({ data }: MetricsBody, options: ChartOptions): str
       : [`Function '${options.name}' did not run in ${window}.`, `Call it with: crude functions invoke ${options.name}`];
   }
   const buckets = fillWindow(data.metrics, resolution, options.periods, options.now);
-  const { columns, perColumn } = mergeBuckets(buckets, options.columns - LABEL_WIDTH - SCALE_WIDTH);
+  const { columns, perColumn } = mergeBuckets(buckets, options.columns - CHART_MARGIN);
   const peak = Math.max(...data.metrics.map((point) => point.executionCount));
   return [
     options.style.bold(`Executions of ${subject}, ${window}${perColumn > 1 ? ` (a column is ${plural(perColumn, noun)})` : ""}`),

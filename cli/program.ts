@@ -1,8 +1,9 @@
 import { Command, CommanderError, Option } from "commander";
-import { CrudeError, ExitCode } from "../src/errors.js";
+import { CancelledError, CrudeError, ExitCode } from "../src/errors.js";
 import { VERSION } from "../src/package.js";
 import { examples } from "./action.js";
 import { registerCompletion } from "./completion.js";
+import { registerCompletionValues } from "./completion-values.js";
 import { registerConfig } from "./config.js";
 import { registerDaemon } from "./daemon.js";
 import { registerEncryption } from "./encryption.js";
@@ -15,6 +16,7 @@ import { registerMetrics } from "./metrics.js";
 import { registerSecrets } from "./secrets.js";
 import { registerSettings } from "./settings.js";
 import { registerSources } from "./sources.js";
+import { registerTui } from "./tui.js";
 import { registerUsers } from "./users.js";
 
 export function buildProgram(io: Io): Command {
@@ -26,9 +28,9 @@ export function buildProgram(io: Io): Command {
     .option("-q, --quiet", "print only what scripts need (ids), no confirmations")
     .option("--socket <path>", "the daemon's control socket (env CRUDE_SOCKET; default <data-dir>/crude.sock)")
     .option("--url <url>", "a remote management URL instead of the socket (env CRUDE_URL)")
-    .option("--api-key <key>", "API key for --url (env CRUDE_API_KEY)")
+    .option("--api-key <value>", "API key for --url (env CRUDE_API_KEY)")
     .option("--data-dir <dir>", "data directory (env CRUDE_HOME; default $XDG_DATA_HOME/crude or ~/.local/share/crude)")
-    .option("--profile <name>", "connection profile from `crude config` (env CRUDE_PROFILE)")
+    .option("--profile <profile>", "connection profile from `crude config` (env CRUDE_PROFILE)")
     .addOption(new Option("--no-color", "no colours in output (also when NO_COLOR is set or output is not a terminal)"))
     .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError()
@@ -49,9 +51,11 @@ Run 'crude <command> --help' for a command's flags and examples.\n`,
   registerUsers(program, io);
   registerLogs(program, io);
   registerMetrics(program, io);
+  registerTui(program, io);
   registerEncryption(program, io);
   registerConfig(program, io);
   registerCompletion(program, io);
+  registerCompletionValues(program, io);
 
   // Commander's own failures (unknown flag, missing argument) are usage errors: exit 2.
   const configure = (command: Command) => {
@@ -82,6 +86,11 @@ function reportError(error: unknown, io: Io): number {
   // --help and --version end with commander's exit code 0; everything else it refuses
   // (unknown flag, missing argument, a group called without a verb) is a usage error.
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  // A declined confirmation is the user's own answer, not a failure to explain: exit 1, nothing changed.
+  if (error instanceof CancelledError) {
+    io.stderr.write("Cancelled.\n");
+    return error.exitCode;
+  }
   if (error instanceof CrudeError) {
     io.stderr.write(`crude: ${error.message}\n`);
     for (const line of error.details) io.stderr.write(`  ${line}\n`);

@@ -8,6 +8,7 @@ export interface Style {
   blue(text: string): string;
   magenta(text: string): string;
   cyan(text: string): string;
+  inverse(text: string): string;
 }
 
 const sgr = (on: number, off: number) => (text: string) => `\u001b[${on}m${text}\u001b[${off}m`;
@@ -21,6 +22,7 @@ const colored: Style = {
   blue: sgr(34, 39),
   magenta: sgr(35, 39),
   cyan: sgr(36, 39),
+  inverse: sgr(7, 27),
 };
 const plain: Style = {
   bold: String,
@@ -31,6 +33,7 @@ const plain: Style = {
   blue: String,
   magenta: String,
   cyan: String,
+  inverse: String,
 };
 
 export function styleFor(enabled: boolean): Style {

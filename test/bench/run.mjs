@@ -16,10 +16,11 @@ import { benchFunctions } from "./functions.mjs";
 import { benchIngestion } from "./ingestion.mjs";
 import { benchLogQuery } from "./logs-query.mjs";
 import { benchRotation } from "./rotation.mjs";
+import { benchTui } from "./tui.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-// BENCH_ONLY=cli,keys,rotation,functions,logs,log-query,ingestion picks parts; all by default.
-const ONLY = new Set((process.env.BENCH_ONLY ?? "cli,keys,rotation,functions,logs,log-query,ingestion").split(","));
+// BENCH_ONLY=cli,keys,rotation,functions,logs,log-query,ingestion,tui picks parts; all by default.
+const ONLY = new Set((process.env.BENCH_ONLY ?? "cli,keys,rotation,functions,logs,log-query,ingestion,tui").split(","));
 const RUNS_PER_ROUND = Number(process.env.BENCH_RUNS ?? 5);
 
 const median = (values) => {
@@ -188,6 +189,7 @@ async function main() {
   if (ONLY.has("functions")) await benchFunctions({ crudeBin: CRUDE, rounds: process.env.BENCH_ROUNDS ? ROUNDS : 5, median });
   if (ONLY.has("ingestion")) await benchIngestion({ crudeBin: CRUDE, rounds: process.env.BENCH_ROUNDS ? ROUNDS : 5, median });
   if (ONLY.has("log-query")) await benchLogQuery({ crudeBin: CRUDE, rounds: Math.min(ROUNDS, 5), median });
+  if (ONLY.has("tui")) await benchTui({ crudeBin: CRUDE, rounds: Math.min(ROUNDS, 3), median });
 }
 
 async function benchCli() {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { renderMetrics } from "../../cli/metrics-chart.js";
-import { type Bucket, fillWindow, mergeBuckets } from "../../cli/metrics-series.js";
+import { mergeBuckets } from "../../cli/metrics-series.js";
 import { styleFor } from "../../cli/style.js";
 import type { MetricsBody, MetricsPoint } from "../../src/api-types.js";
+import { fillWindow, type PeriodTotals } from "../../src/metrics-window.js";
 import { sparkline } from "../../src/sparkline.js";
 
 const MINUTE = 60_000;
@@ -15,7 +16,7 @@ const point = (at: number, executionCount: number, avgTimeMs: number, maxTimeMs 
   executionCount,
   errorCount: 0,
 });
-const bucket = (start: number, count: number, avgMs = 0, maxMs = avgMs): Bucket => ({ start, count, avgMs, maxMs });
+const bucket = (start: number, count: number, avgMs = 0, maxMs = avgMs): PeriodTotals => ({ start, count, errors: 0, avgMs, maxMs });
 /** Local "HH:MM", the way a person reads the chart's minute labels. */
 const clock = (at: number) => new Date(at).toTimeString().slice(0, 5);
 
@@ -67,6 +68,15 @@ describe("fillWindow", () => {
     const ahead = Date.UTC(2024, 5, 3, 17);
     const buckets = fillWindow([point(ahead, 1, 3)], "hours", 24, NOW);
     expect(buckets.at(-1)).toEqual(bucket(ahead, 1, 3));
+  });
+
+  it("merges rows that fall in one period, carrying their errors", () => {
+    const lastMinute = Date.UTC(2024, 5, 3, 15, 2);
+    const rows = [
+      { ...point(lastMinute, 1, 10), errorCount: 1 },
+      { ...point(lastMinute + 30_000, 3, 2, 4), errorCount: 2 },
+    ];
+    expect(fillWindow(rows, "minutes", 60, NOW).at(-1)).toEqual({ start: lastMinute, count: 4, errors: 3, avgMs: 4, maxMs: 10 });
   });
 
   it("gives an all-zero window without rows", () => {
