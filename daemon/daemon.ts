@@ -7,6 +7,7 @@ import { openKeyring } from "./crypto/open-keyring.js";
 import { KeyRotation } from "./crypto/rotation.js";
 import { openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrator.js";
+import { ReadOnlyQuery } from "./db/read-only-query.js";
 import { MIGRATIONS } from "./db/schema.js";
 import { ScopeCleanup } from "./db/scope-cleanup.js";
 import { startEngine } from "./executor/engine.js";
@@ -37,6 +38,7 @@ import { SettingsService } from "./settings/service.js";
 import { SourcesService, sourceSecretColumns } from "./sources/service.js";
 import { type DaemonIdentity, describeDaemon } from "./system/status.js";
 import { CsrfTokens } from "./users/csrf.js";
+import { LoginThrottle, type LoginThrottlePolicy } from "./users/login-throttle.js";
 import { UsersService } from "./users/service.js";
 import { sessionAuthenticator } from "./users/session-auth.js";
 import { SessionStore } from "./users/sessions.js";
@@ -54,6 +56,8 @@ export interface DaemonOptions {
   shutdownGraceMs?: number;
   /** How much captured logging may wait in memory (tests make it small to see a burst held back). */
   logBounds?: Partial<LogBufferBounds>;
+  /** When failed sign-ins start being refused (tests lengthen the lockout to see it hold). */
+  loginThrottle?: Partial<LoginThrottlePolicy>;
 }
 
 export interface RunningDaemon {
@@ -186,6 +190,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const { ports, singlePort: single } = identity;
     let stopRequested: () => void = () => {};
     const metricsDeps = { db, recorder: metrics, functions, settings };
+    const readOnlyQuery = new ReadOnlyQuery(files.database);
+    // Before the database closes: a console query still running is killed.
+    teardown.add(() => readOnlyQuery.close());
     const managementDeps = {
       settings,
       functions,
@@ -203,6 +210,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       users,
       sessions,
       csrf: new CsrfTokens(keyring),
+      loginThrottle: new LoginThrottle(options.loginThrottle),
       authBaseUrl: process.env.AUTH_BASE_URL || undefined,
       // A valid session wins over an API key (spec: the key is checked only without one).
       authenticators: [sessionAuthenticator(sessions), apiKeyAuthenticator(keys, () => settings.get("api.access-groups"))],
@@ -220,6 +228,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           engine.state(),
         ),
       requestShutdown: () => stopRequested(),
+      query: readOnlyQuery,
     };
 
     const listeners: Listener[] = [];

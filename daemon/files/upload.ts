@@ -4,7 +4,7 @@ import { readJsonObject } from "../http/json-body.js";
 
 type SizeSubject = "File" | "Content";
 
-const tooLarge = (subject: SizeSubject, size: number, max: number) =>
+export const tooLarge = (subject: SizeSubject, size: number, max: number) =>
   new DomainError("too-large", `${subject} size ${size} exceeds maximum ${max} bytes`);
 
 function checkSize(subject: SizeSubject, bytes: Buffer, max: number): Buffer {

@@ -11,14 +11,19 @@ import type { FunctionRecord, FunctionsService } from "./service.js";
  */
 export type HandlerCheck = (handler: string) => Promise<string[]>;
 
+/** What a saved function's handler check found (the API's `warnings`, the web UI's notice); a failed check is one. */
+export async function handlerWarnings(checkHandler: HandlerCheck, handler: string): Promise<string[]> {
+  return checkHandler(handler).catch((error: unknown) => [
+    `${handler}: could not be checked: ${error instanceof Error ? error.message : String(error)}`,
+  ]);
+}
+
 export function functionRoutes(functions: FunctionsService, checkHandler: HandlerCheck) {
   const app = new Hono();
 
   /** The saved function, with `warnings` only when the check found something. */
   const saved = async (fn: FunctionRecord): Promise<FunctionBody> => {
-    const warnings = await checkHandler(fn.handler).catch((error: unknown) => [
-      `${fn.handler}: could not be checked: ${error instanceof Error ? error.message : String(error)}`,
-    ]);
+    const warnings = await handlerWarnings(checkHandler, fn.handler);
     return warnings.length > 0 ? { function: fn, warnings } : { function: fn };
   };
 

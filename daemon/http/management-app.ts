@@ -3,6 +3,7 @@ import { except } from "hono/combine";
 import type { StatusBody } from "../../src/api-types.js";
 import type { KeyRotation } from "../crypto/rotation.js";
 import { encryptionRoutes } from "../crypto/routes.js";
+import type { ReadOnlyQuery } from "../db/read-only-query.js";
 import { fileRoutes, fileSearchRoutes } from "../files/routes.js";
 import type { FilesService } from "../files/service.js";
 import { limitUploads } from "../files/upload.js";
@@ -25,9 +26,11 @@ import type { SourcesService } from "../sources/service.js";
 import { systemRoutes } from "../system/routes.js";
 import { authRoutes } from "../users/auth-routes.js";
 import { type CsrfTokens, csrfGuard } from "../users/csrf.js";
+import type { LoginThrottle } from "../users/login-throttle.js";
 import { userRoutes } from "../users/routes.js";
 import type { UsersService } from "../users/service.js";
 import type { SessionStore } from "../users/sessions.js";
+import { webApp } from "../web/app.js";
 import { type Authenticator, type AuthVariables, requireTcpAuth, trustLocalOwner } from "./auth.js";
 import { errorHandler, notFoundHandler, type ServerFaultLogger } from "./errors.js";
 import { mountRun, type RunFetch } from "./function-app.js";
@@ -49,6 +52,8 @@ export interface ManagementDeps {
   users: UsersService;
   sessions: SessionStore;
   csrf: CsrfTokens;
+  /** Shared by the API's and the web UI's password sign-in. */
+  loginThrottle: LoginThrottle;
   /** `AUTH_BASE_URL`: an extra trusted origin for the sign-in endpoints. */
   authBaseUrl: string | undefined;
   authenticators: readonly Authenticator[];
@@ -57,6 +62,8 @@ export interface ManagementDeps {
   logFault: ServerFaultLogger;
   /** `/run` on the management port in single-port mode. */
   run: RunFetch;
+  /** The web UI's SQL console: read-only queries in a process of their own. */
+  query: ReadOnlyQuery;
 }
 
 /**
@@ -99,6 +106,8 @@ export function buildManagementApp(deps: ManagementDeps, transport: "socket" | "
   api.route("/auth", authRoutes(deps));
   api.route("/users", userRoutes(deps.users, deps.sessions));
   app.route("/api", api);
+  // Browsers reach the daemon over TCP only; the socket's callers are the CLI and scripts.
+  if (transport === "tcp") app.route("/", webApp(deps));
 
   if (options.serveRun) mountRun(app, deps.run);
   return app;

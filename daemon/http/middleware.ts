@@ -2,12 +2,15 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HttpError } from "./errors.js";
 
-/** Headers on every management-port response (spec: management API, common rules). */
+/**
+ * Headers on every management-port response (spec: management API, common rules). A stricter
+ * Content-Security-Policy set by the route (the web UI's pages) is kept.
+ */
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
   c.header("X-Frame-Options", "DENY");
   c.header("X-Content-Type-Options", "nosniff");
-  c.header("Content-Security-Policy", "frame-ancestors 'none'");
+  if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", "frame-ancestors 'none'");
   c.header("Referrer-Policy", "no-referrer");
 };
 

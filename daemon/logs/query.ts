@@ -58,6 +58,16 @@ export class LogQuery {
     return this.rows(`${where.sql} ${NEWEST_FIRST} LIMIT ?`, [...where.params, limit]);
   }
 
+  /**
+   * Up to `limit` entries just newer than `cursor`, newest first: the page before a page, for
+   * the web UI's "Newer" link (the API's `prev` leads to older entries, as the spec has it).
+   */
+  newer(filter: LogFilter, limit: number, cursor: Required<LogCursor>): StoredLog[] {
+    const where = conditions(filter);
+    where.add("(timestamp, sequence, id) > (?, ?, ?)", cursor.timestamp, cursor.sequence, cursor.id);
+    return this.rows(`${where.sql} ORDER BY timestamp, sequence, id LIMIT ?`, [...where.params, limit]).reverse();
+  }
+
   /** Up to `limit` entries stored after the one with id `afterId`, oldest first: a stream's replay. */
   after(filter: LogFilter, afterId: number, limit: number): StoredLog[] {
     // The unary + keeps SQLite on the id range instead of a filter's index plus a sort.

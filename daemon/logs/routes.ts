@@ -61,7 +61,8 @@ export function logRoutes(functions: FunctionsService, query: LogQuery, bus: Log
   return app;
 }
 
-function parseLimit(text: string | undefined): number {
+/** `limit` of a logs page, with the API's message (the web UI's logs page takes the same). */
+export function parseLimit(text: string | undefined): number {
   return integerParam(text, DEFAULT_LIMIT, 1, MAX_LIMIT, `Invalid limit parameter. Must be between 1 and ${MAX_LIMIT}`);
 }
 

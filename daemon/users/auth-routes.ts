@@ -4,17 +4,21 @@ import type { AuthSessionBody, SignInBody, SuccessBody, User } from "../../src/a
 import { DomainError } from "../domain-error.js";
 import { HttpError, REFUSAL_STATUS } from "../http/errors.js";
 import { readJsonObject } from "../http/json-body.js";
-import { type CsrfTokens, setCsrfCookie } from "./csrf.js";
+import type { CsrfTokens } from "./csrf.js";
+import type { LoginThrottle } from "./login-throttle.js";
+import { changeOwnPassword } from "./password-change.js";
+import { SignInRefusal, signInWithPassword } from "./password-sign-in.js";
 import { isTrustedOrigin } from "./request-origin.js";
-import { checkPasswordLength, requiredString } from "./rules.js";
+import { requiredString } from "./rules.js";
 import type { UsersService } from "./service.js";
-import { clearSessionCookie, currentSession, sessionToken, setSessionCookie } from "./session-auth.js";
+import { currentSession, endSession, startSession } from "./session-auth.js";
 import type { SessionStore } from "./sessions.js";
 
 export interface AuthRoutesDeps {
   users: UsersService;
   sessions: SessionStore;
   csrf: CsrfTokens;
+  loginThrottle: LoginThrottle;
   /** `AUTH_BASE_URL`: the public URL of the UI when a proxy hides the daemon's own. */
   authBaseUrl: string | undefined;
 }
@@ -35,8 +39,12 @@ const signUpClosed = () =>
   new AuthRefusal(403, "Sign-up is closed: a user already exists. Ask an existing user to add you.", "SIGN_UP_CLOSED");
 
 function renderRefusal(error: Error, c: Context) {
+  if (error instanceof SignInRefusal) {
+    if (error.retryAfterSeconds !== undefined) c.header("Retry-After", String(error.retryAfterSeconds));
+    return c.json({ message: error.message, code: error.code }, error.status);
+  }
   if (error instanceof AuthRefusal) return c.json({ message: error.message, ...(error.code && { code: error.code }) }, error.status);
-  if (error instanceof DomainError) return c.json({ message: error.message }, REFUSAL_STATUS[error.kind]);
+  if (error instanceof DomainError) return c.json({ message: error.message, ...error.extra }, REFUSAL_STATUS[error.kind]);
   if (error instanceof HttpError) return c.json({ message: error.message }, error.status);
   throw error;
 }
@@ -53,13 +61,7 @@ export function authRoutes(deps: AuthRoutesDeps) {
     return next();
   });
 
-  /** Starts a session: its cookie, and a fresh CSRF token for the pages that follow. */
-  const signIn = async (c: Context, user: User) => {
-    const { token, session } = await deps.sessions.create(user.id);
-    setSessionCookie(c, token, session);
-    setCsrfCookie(c, deps.csrf.issue());
-    return token;
-  };
+  const signIn = (c: Context, user: User) => startSession(c, deps, user.id);
 
   // Open exactly while no user exists, checked per request (DESIGN §8), before any hashing.
   app.post("/sign-up/email", async (c) => {
@@ -71,15 +73,12 @@ export function authRoutes(deps: AuthRoutesDeps) {
 
   app.post("/sign-in/email", async (c) => {
     const body = await readJsonObject(c);
-    const user = await deps.users.authenticate(requiredString(body.email, "email"), requiredString(body.password, "password"));
-    if (!user) throw new AuthRefusal(401, "Invalid email or password", "INVALID_EMAIL_OR_PASSWORD");
+    const user = await signInWithPassword(deps, c, requiredString(body.email, "email"), requiredString(body.password, "password"));
     return c.json({ redirect: false, token: await signIn(c, user), user } satisfies SignInBody);
   });
 
   app.post("/sign-out", async (c) => {
-    const token = sessionToken(c);
-    if (token !== undefined) await deps.sessions.delete(token);
-    clearSessionCookie(c);
+    await endSession(c, deps.sessions);
     return c.json({ success: true } satisfies SuccessBody);
   });
 
@@ -93,14 +92,12 @@ export function authRoutes(deps: AuthRoutesDeps) {
     const session = await currentSession(c, deps.sessions);
     if (!session) throw new AuthRefusal(401, "Unauthorized", "UNAUTHORIZED");
     const body = await readJsonObject(c);
-    const currentPassword = requiredString(body.currentPassword, "currentPassword");
-    const newPassword = checkPasswordLength(requiredString(body.newPassword, "newPassword"));
-    if (!(await deps.users.passwordMatches(session.userId, currentPassword))) {
-      throw new AuthRefusal(400, "Invalid password", "INVALID_PASSWORD");
-    }
-    await deps.users.setPassword(session.userId, newPassword);
-    if (body.revokeOtherSessions === true) await deps.sessions.deleteOthers(session.userId, session.id);
-    return c.json({ token: null, user: await deps.users.get(session.userId) });
+    const user = await changeOwnPassword(deps, session, {
+      currentPassword: body.currentPassword,
+      newPassword: body.newPassword,
+      revokeOtherSessions: body.revokeOtherSessions === true,
+    });
+    return c.json({ token: null, user });
   });
 
   return app;

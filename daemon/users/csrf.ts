@@ -41,16 +41,25 @@ export function setCsrfCookie(c: Context, token: string): void {
  */
 export function csrfGuard(tokens: CsrfTokens) {
   return async (c: Context): Promise<void> => {
-    let expected = getCookie(c, CSRF_COOKIE);
-    if (expected === undefined || !tokens.isValid(expected)) {
-      expected = tokens.issue();
-      setCsrfCookie(c, expected);
-    }
-    if (SAFE_METHODS.has(c.req.method)) return;
-    const submitted = c.req.header("x-csrf-token") ?? (await formToken(c));
-    if (!submitted) throw new HttpError(403, "CSRF token missing");
-    if (!sameText(submitted, expected)) throw new HttpError(403, "Invalid CSRF token");
+    await checkCsrf(c, ensureCsrfToken(c, tokens));
   };
+}
+
+/** The request's valid token, or a new one set in the cookie: what forms and scripts of the response must echo. */
+export function ensureCsrfToken(c: Context, tokens: CsrfTokens): string {
+  const current = getCookie(c, CSRF_COOKIE);
+  if (current !== undefined && tokens.isValid(current)) return current;
+  const issued = tokens.issue();
+  setCsrfCookie(c, issued);
+  return issued;
+}
+
+/** Unsafe methods must echo `expected` in `X-CSRF-Token` or a `_csrf` form field; 403 otherwise. */
+export async function checkCsrf(c: Context, expected: string): Promise<void> {
+  if (SAFE_METHODS.has(c.req.method)) return;
+  const submitted = c.req.header("x-csrf-token") ?? (await formToken(c));
+  if (!submitted) throw new HttpError(403, "CSRF token missing");
+  if (!sameText(submitted, expected)) throw new HttpError(403, "Invalid CSRF token");
 }
 
 /** The `_csrf` field of a form body (Hono caches the parsed body for the route that follows). */

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { SuccessBody, UsersListBody } from "../../src/api-types.js";
 import type { AuthVariables } from "../http/auth.js";
 import { readJsonObject } from "../http/json-body.js";
+import { setUserPassword } from "./password-change.js";
 import type { UsersService } from "./service.js";
 import type { SessionStore } from "./sessions.js";
 
@@ -12,9 +13,7 @@ export function userRoutes(users: UsersService, sessions: SessionStore) {
   app.get("/:id", async (c) => c.json(await users.get(c.req.param("id"))));
   app.post("/", async (c) => c.json(await users.create(await readJsonObject(c)), 201));
   app.put("/:id", async (c) => {
-    const id = c.req.param("id");
-    // A password set by someone else ends the sessions that signed in with the old one.
-    if (await users.update(id, await readJsonObject(c))) await sessions.deleteForUser(id);
+    await setUserPassword({ users, sessions }, c.req.param("id"), await readJsonObject(c));
     return c.json({ success: true } satisfies SuccessBody);
   });
   app.delete("/:id", async (c) => {

@@ -2,7 +2,7 @@ import { invalid } from "../domain-error.js";
 
 export const ROLE_PERMANENT = "permanent";
 export const ROLE_USER_MANAGEMENT = "userMgmt";
-const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MIN_LENGTH = 8;
 // The reference's auth library's limit; also bounds the work of hashing.
 const PASSWORD_MAX_LENGTH = 128;
 
@@ -38,4 +38,16 @@ export function checkConfirmation(password: string, confirmation: string): void 
   if (password !== confirmation) throw invalid("Passwords do not match");
 }
 
-export const hasRole = (roles: string, role: string) => roles.split(",").includes(role);
+/**
+ * The roles the reference gives administrators: `permanent` (the first account) and `userMgmt`
+ * (every account added later). The API checks no roles (spec: any signed-in user may manage
+ * users); the web UI's administration pages (users, the SQL console) ask for one of these.
+ */
+export const isAdministrator = (roles: readonly string[]) => roles.includes(ROLE_PERMANENT) || roles.includes(ROLE_USER_MANAGEMENT);
+
+/** Why `actingUserId` (none for API keys and the socket) may not delete `target`; undefined when they may. */
+export function deletionRefusal(target: { id: string; roles: readonly string[] }, actingUserId: string | undefined): string | undefined {
+  if (target.id === actingUserId) return "Cannot delete your own account";
+  if (target.roles.includes(ROLE_PERMANENT)) return "Cannot delete permanent admin user";
+  return undefined;
+}

@@ -6,7 +6,7 @@ import { hashPassword, verifyAgainstNothing, verifyPassword } from "./password.j
 import {
   checkConfirmation,
   checkPasswordLength,
-  hasRole,
+  deletionRefusal,
   normalizeEmail,
   optionalString,
   ROLE_PERMANENT,
@@ -29,6 +29,9 @@ interface UserRow {
   updated_at: string;
 }
 
+/** A user with the roles the API leaves out. */
+export type UserWithRoles = User & { roles: string[] };
+
 interface NewUser {
   email: string;
   name: string | undefined;
@@ -46,11 +49,21 @@ export class UsersService {
 
   /** Newest first. */
   async list(): Promise<User[]> {
-    return (this.db.prepare("SELECT * FROM users ORDER BY created_at DESC, rowid DESC").all() as UserRow[]).map(toUser);
+    return this.newestFirst().map(toUser);
   }
 
   async get(id: string): Promise<User> {
     return toUser(this.requireRow(id));
+  }
+
+  /** For the web UI's user list; roles never leave the daemon through the API. */
+  async listWithRoles(): Promise<UserWithRoles[]> {
+    return this.newestFirst().map((row) => ({ ...toUser(row), roles: splitRoles(row.roles) }));
+  }
+
+  /** For the web UI's permission checks. */
+  async rolesOf(id: string): Promise<string[]> {
+    return splitRoles(this.requireRow(id).roles);
   }
 
   /** `POST /api/users`: checks in the spec's order (409 before the costly hash); the new user gets role `userMgmt`. */
@@ -104,9 +117,8 @@ export class UsersService {
 
   /** `actingUserId` is the signed-in user making the request (none for API keys and the socket). */
   async delete(id: string, actingUserId?: string): Promise<void> {
-    if (id === actingUserId) throw forbidden("Cannot delete your own account");
-    const row = this.requireRow(id);
-    if (hasRole(row.roles, ROLE_PERMANENT)) throw forbidden("Cannot delete permanent admin user");
+    const refusal = deletionRefusal({ id, roles: splitRoles(this.requireRow(id).roles) }, actingUserId);
+    if (refusal) throw forbidden(refusal);
     // Their sessions go with them (ON DELETE CASCADE).
     this.db.prepare("DELETE FROM users WHERE id = ?").run(id);
   }
@@ -145,12 +157,18 @@ export class UsersService {
     return this.db.prepare("SELECT * FROM users WHERE email = ?").get(email) as UserRow | undefined;
   }
 
+  private newestFirst(): UserRow[] {
+    return this.db.prepare("SELECT * FROM users ORDER BY created_at DESC, rowid DESC").all() as UserRow[];
+  }
+
   private requireRow(id: string): UserRow {
     const row = this.db.prepare("SELECT * FROM users WHERE id = ?").get(id) as UserRow | undefined;
     if (!row) throw notFound("User not found");
     return row;
   }
 }
+
+const splitRoles = (roles: string) => roles.split(",").filter((role) => role !== "");
 
 function toUser(row: UserRow): User {
   return {

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AuthSession } from "../../src/api-types.js";
 import type { Authenticator } from "../http/auth.js";
+import { type CsrfTokens, setCsrfCookie } from "./csrf.js";
 import { cameOverHttps } from "./request-origin.js";
 import type { SessionStore } from "./sessions.js";
 
@@ -22,6 +23,21 @@ export function setSessionCookie(c: Context, token: string, session: AuthSession
 
 export function clearSessionCookie(c: Context): void {
   deleteCookie(c, SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "Lax", secure: cameOverHttps(c) });
+}
+
+/** Signs `userId` in: a new session in its cookie, and a fresh CSRF token for the pages that follow. Returns the session token. */
+export async function startSession(c: Context, deps: { sessions: SessionStore; csrf: CsrfTokens }, userId: string): Promise<string> {
+  const { token, session } = await deps.sessions.create(userId);
+  setSessionCookie(c, token, session);
+  setCsrfCookie(c, deps.csrf.issue());
+  return token;
+}
+
+/** Signs the request's session out, if it has one, and clears its cookie. */
+export async function endSession(c: Context, sessions: SessionStore): Promise<void> {
+  const token = sessionToken(c);
+  if (token !== undefined) await sessions.delete(token);
+  clearSessionCookie(c);
 }
 
 export function sessionToken(c: Context): string | undefined {

@@ -27,6 +27,7 @@ export async function startTestDaemon(
     managementPort?: number;
     shutdownGraceMs?: number;
     logBounds?: DaemonOptions["logBounds"];
+    loginThrottle?: DaemonOptions["loginThrottle"];
   } = {},
 ): Promise<TestDaemon> {
   const dataDir = options.dataDir ?? tempDir();
@@ -43,6 +44,7 @@ export async function startTestDaemon(
     log,
     shutdownGraceMs: options.shutdownGraceMs ?? 2000,
     logBounds: options.logBounds,
+    loginThrottle: options.loginThrottle,
   });
   deferCleanup(() => daemon.stop());
   const status = await daemon.status();
