@@ -41,8 +41,8 @@ Needs a terminal: for pipes and scripts use crude logs --follow and crude metric
     .action(
       action(io, async (ctx, flags: TuiFlags) => {
         if (!ctx.io.stdout.isTTY || !ctx.io.stdin.isTTY)
-          throw new UsageError("crude tui needs a terminal; use crude logs -f / crude metrics for pipes");
-        if (ctx.json) throw new UsageError("crude tui has no --json output; use crude logs --follow --json or crude metrics --json");
+          throw new UsageError("the dashboard needs a terminal; for pipes and scripts use crude logs --follow and crude metrics");
+        if (ctx.json) throw new UsageError("the dashboard has no --json output; use crude logs --follow --json or crude metrics --json");
         const client = await ctx.client();
         // Refuse at once when there is no daemon at all; once running, the dashboard waits for a lost one.
         await client.get<StatusBody>("/api/status");

@@ -367,7 +367,7 @@ describe("crude tui on the command line", () => {
   it("refuses to start without a terminal, with a hint for pipes", async () => {
     const result = await runCliInProcess(["tui"], { env: isolatedEnv({ CRUDE_HOME: t.dataDir }) });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("crude: crude tui needs a terminal; use crude logs -f / crude metrics for pipes\n");
+    expect(result.stderr).toBe("crude: the dashboard needs a terminal; for pipes and scripts use crude logs --follow and crude metrics\n");
     expect(result.stdout).toBe("");
   });
 
