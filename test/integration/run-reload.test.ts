@@ -70,6 +70,8 @@ describe("hot reload and imports", () => {
     };
     const clients = Array.from({ length: 8 }, client);
     try {
+      // Traffic is flowing before the first edit, however fast this machine is.
+      await eventually("requests before the first edit", () => (statuses.length >= 20 ? true : undefined));
       for (let version = 1; version <= 5; version++) {
         writeHandler(daemon(), "reload/busy.ts", `export default (c) => c.text("v${version}");`);
         await eventually(`version ${version} to be served`, () => (seen.has(`v${version}`) ? true : undefined));
@@ -79,8 +81,10 @@ describe("hot reload and imports", () => {
       stop = true;
       await Promise.all(clients);
     }
-    expect(statuses.length).toBeGreaterThan(50);
-    expect(statuses.filter((status) => status !== 200), [...failures].join("\n")).toEqual([]);
+    expect(
+      statuses.filter((status) => status !== 200),
+      [...failures].join("\n"),
+    ).toEqual([]);
   });
 
   it("imports a package from a node_modules folder of the source, and node: builtins", async () => {
