@@ -1,14 +1,12 @@
 import type { Statement } from "better-sqlite3";
 import type { FunctionActivity, MetricsOverviewBody } from "../../src/api-types.js";
 import { windowPeriods } from "../../src/metrics-window.js";
-import { type Level, periodMs, periodStart } from "./periods.js";
+import { periodMs, periodStart, windowStart } from "./periods.js";
 import type { MetricsQueryDeps } from "./query.js";
-import type { PeriodRow, SeriesBounds } from "./series.js";
-import { seriesBounds, seriesSql } from "./series.js";
+import { type PeriodRow, type SeriesBounds, seriesBounds, seriesSql } from "./series.js";
 import { WatermarkStore } from "./watermarks.js";
 
 const MINUTES = windowPeriods("minutes", 0);
-const HOURS = windowPeriods("hours", 0);
 
 /**
  * `GET /api/metrics/overview` (crude extra): every function's activity over the last minute,
@@ -34,8 +32,8 @@ export class MetricsOverview {
     const now = this.now();
     this.deps.recorder.flush();
     const marks = this.watermarks.read();
-    const windowOf = (level: Level, periods: number) => periodStart(level, now) - (periods - 1) * periodMs(level);
-    const firstMinute = windowOf(1, MINUTES);
+    // The minute and hour windows do not depend on the retention setting.
+    const firstMinute = windowStart(1, now, 0);
     const activity = new Map<string, FunctionActivity>();
     for (const fn of await this.deps.functions.list()) activity.set(fn.id, idle(fn.id));
     // Metrics of deleted functions stay in the table; only functions that exist are shown.
@@ -50,7 +48,7 @@ export class MetricsOverview {
       hour.errors += row.errors;
       if (row.period === periodStart(1, now)) entry.lastMinute = { count: row.count, errors: row.errors };
     }
-    for (const row of this.hours.all(seriesBounds(2, windowOf(2, HOURS), marks))) {
+    for (const row of this.hours.all(seriesBounds(2, windowStart(2, now, 0), marks))) {
       const entry = activity.get(row.functionId);
       if (!entry) continue;
       entry.lastDay.count += row.count;
